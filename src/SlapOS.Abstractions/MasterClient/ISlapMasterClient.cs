@@ -1,0 +1,33 @@
+namespace SlapOS;
+
+/// <summary>
+/// How a node talks to a master (ours over the JSON API, or a real SlapOS master over the legacy
+/// XML API). Implementations retry transient failures and throw <see cref="MasterUnreachableException"/>
+/// when the master cannot be reached.
+/// </summary>
+public interface ISlapMasterClient
+{
+    /// <summary>The computer's document: supplied releases and partitions.</summary>
+    Task<ComputerDocument> GetComputerDocumentAsync(string computerReference, CancellationToken cancellationToken);
+
+    /// <summary>Uploads the computer's partitions (what <c>slapos node format</c> sends).</summary>
+    Task ReportFormatAsync(ComputerFormat format, CancellationToken cancellationToken);
+
+    /// <summary>Reports the install state of a release on the computer.</summary>
+    Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, CancellationToken cancellationToken);
+
+    /// <summary>Reports that a partition's instance was started, stopped or destroyed, or failed (<see cref="ReportedState.Error"/> with a message).</summary>
+    Task ReportInstanceStateAsync(string computerReference, string partitionReference, ReportedState state, string? errorMessage, CancellationToken cancellationToken);
+
+    /// <summary>Publishes connection parameters for a partition's instance, or for one of the shared instances it hosts.</summary>
+    Task SetConnectionParametersAsync(string computerReference, string partitionReference, IReadOnlyDictionary<string, string> parameters, string? sharedInstanceReference, CancellationToken cancellationToken);
+
+    /// <summary>Asks the master to reprocess the partition's whole instance tree.</summary>
+    Task BangAsync(string computerReference, string partitionReference, string message, CancellationToken cancellationToken);
+
+    /// <summary>Requests an instance; from a partition, a child of its instance.</summary>
+    Task<SoftwareInstance> RequestInstanceAsync(InstanceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Sends the computer's usage document.</summary>
+    Task ReportUsageAsync(UsageReport report, CancellationToken cancellationToken);
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+
+var root = new RootCommand("slapos: the SlapOS for .NET command-line tool");
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,34 @@
+namespace SlapOS.Abstractions.Tests;
+
+public class SlapStatesTests
+{
+    [Theory]
+    [InlineData("started", RequestedState.Started)]
+    [InlineData("stopped", RequestedState.Stopped)]
+    [InlineData("destroyed", RequestedState.Destroyed)]
+    public void Requested_states_round_trip_through_their_wire_words(string word, RequestedState state)
+    {
+        Assert.Equal(state, SlapStates.ParseRequestedState(word));
+        Assert.Equal(word, state.ToWire());
+    }
+
+    [Fact]
+    public void An_unknown_supply_state_names_the_field_and_the_choices()
+    {
+        var error = Assert.Throws<SlapValidationException>(() => SlapStates.ParseSupplyState("bogus"));
+
+        Assert.Equal("state", error.Field);
+        Assert.Contains("available, destroyed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("building", SoftwareInstallationState.Building)]
+    [InlineData("available", SoftwareInstallationState.Available)]
+    [InlineData("error", SoftwareInstallationState.Error)]
+    [InlineData("destroyed", SoftwareInstallationState.Destroyed)]
+    public void Installation_states_round_trip(string word, SoftwareInstallationState state)
+    {
+        Assert.Equal(state, SlapStates.ParseInstallationState(word));
+        Assert.Equal(word, state.ToWire());
+    }
+}
