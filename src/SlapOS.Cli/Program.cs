@@ -1,4 +1,9 @@
-using System.CommandLine;
+using SlapOS.Cli;
 
-var root = new RootCommand("slapos: the SlapOS for .NET command-line tool");
-return await root.Parse(args).InvokeAsync();
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+return await SlapCli.RunAsync(args, Console.Out, Console.Error, cancellation.Token);

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+
+namespace SlapOS.Cli.Commands;
+
+/// <summary><c>slapos computer list|info</c>: the computers of the cloud.</summary>
+internal static class ComputerCommand
+{
+    public static Command Create()
+    {
+        var list = new Command("list", "List the computers");
+        list.SetAction(async (parseResult, cancellationToken) =>
+        {
+            using var client = GlobalOptions.CreateClient(parseResult);
+            var result = await client.CallAsync("slapos.allDocs.WIP.compute_node_list", [], cancellationToken);
+            var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(GlobalOptions.Json))
+            {
+                Output.Json(output, result);
+                return 0;
+            }
+
+            var computers = result["result_list"]?.AsArray() ?? [];
+            output.WriteLine($"List of Computers: {computers.Count}");
+            foreach (var computer in computers)
+            {
+                output.WriteLine($"  {computer?["computer_guid"]}");
+            }
+
+            return 0;
+        });
+
+        var reference = new Argument<string>("reference") { Description = "Reference of the computer" };
+        var info = new Command("info", "Show a computer: supplied releases and its instances") { reference };
+        info.SetAction(async (parseResult, cancellationToken) =>
+        {
+            using var client = GlobalOptions.CreateClient(parseResult);
+            var body = new JsonObject { ["computer_guid"] = parseResult.GetValue(reference) };
+            var software = await client.CallAsync("slapos.allDocs.v0.compute_node_software_installation_list", body, cancellationToken);
+            var instances = await client.CallAsync("slapos.allDocs.v0.compute_node_instance_list", (JsonObject)body.DeepClone(), cancellationToken);
+            var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(GlobalOptions.Json))
+            {
+                Output.Json(output, new JsonObject
+                {
+                    ["computer_guid"] = parseResult.GetValue(reference),
+                    ["software_installation_list"] = software["result_list"]?.DeepClone(),
+                    ["instance_list"] = instances["result_list"]?.DeepClone(),
+                });
+                return 0;
+            }
+
+            output.WriteLine($"Computer Reference: {parseResult.GetValue(reference)}");
+            output.WriteLine("Software releases:");
+            foreach (var entry in software["result_list"]?.AsArray() ?? [])
+            {
+                output.WriteLine($"  {entry?["software_release_uri"]} ({entry?["state"]})");
+            }
+
+            output.WriteLine("Instances:");
+            foreach (var entry in instances["result_list"]?.AsArray() ?? [])
+            {
+                output.WriteLine($"  {entry?["compute_partition_id"]}: {entry?["title"]} ({entry?["state"]})");
+            }
+
+            return 0;
+        });
+
+        return new Command("computer", "The computers of the cloud") { list, info };
+    }
+}

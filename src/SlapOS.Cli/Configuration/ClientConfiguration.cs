@@ -1,0 +1,44 @@
+namespace SlapOS.Cli.Configuration;
+
+/// <summary>
+/// The client configuration, read as SlapOS reads <c>slapos-client.cfg</c>: an INI file whose
+/// <c>[slapos]</c> section holds <c>master_url</c>. Flags override the file.
+/// </summary>
+internal sealed record ClientConfiguration(string? MasterUrl, string? ComputerReference, string? Path)
+{
+    public const string EnvironmentVariable = "SLAPOS_CLIENT_CONFIGURATION";
+
+    public static string DefaultPath =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } path
+            ? path
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".slapos", "slapos-client.cfg");
+
+    /// <summary>Loads <paramref name="path"/> (or the default file, when it exists).</summary>
+    public static ClientConfiguration Load(string? path)
+    {
+        var file = path ?? DefaultPath;
+        if (!File.Exists(file))
+        {
+            if (path is not null)
+            {
+                throw new CliException($"configuration file '{path}' does not exist");
+            }
+
+            return new ClientConfiguration(null, null, null);
+        }
+
+        var sections = IniFile.Parse(File.ReadAllLines(file));
+        sections.TryGetValue("slapos", out var slapos);
+        return new ClientConfiguration(
+            slapos?.GetValueOrDefault("master_url"),
+            slapos?.GetValueOrDefault("computer_id"),
+            file);
+    }
+
+    /// <summary>Writes a client configuration for <paramref name="masterUrl"/>.</summary>
+    public static void Save(string path, string masterUrl)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        File.WriteAllText(path, $"[slapos]\nmaster_url = {masterUrl}\n");
+    }
+}

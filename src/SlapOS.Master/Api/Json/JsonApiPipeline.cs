@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace SlapOS.Master.Api.Json;
+
+/// <summary>
+/// What every JSON API call goes through before and after its handler: content negotiation (406),
+/// a bounded body (413), JSON parsing (400), schema validation (400), and the mapping of SlapOS
+/// errors to their JSON answers — never a 500 for a client mistake.
+/// </summary>
+internal static class JsonApiPipeline
+{
+    /// <summary>The largest request body accepted (parameters are bounded to 1 MiB of text).</summary>
+    public const int MaxBodyBytes = 4 * 1024 * 1024;
+
+    private const string NotUnderstood = "The browser (or proxy) sent a request that this server could not understand.";
+    private const string NotAcceptable = "The resource identified by the request is only capable of generating response entities which have content characteristics not acceptable according to the accept headers sent in the request.";
+
+    public static RequestDelegate Create(string path, JsonApiHandler handler)
+    {
+        var schema = JsonApiSchemas.ByPath[path];
+        return async context =>
+        {
+            if (!AcceptsJson(context.Request))
+            {
+                await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status406NotAcceptable, NotAcceptable);
+                return;
+            }
+
+            if (context.Request.ContentLength > MaxBodyBytes)
+            {
+                await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {MaxBodyBytes} bytes.");
+                return;
+            }
+
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxBodyBytes;
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { MaxDepth = 64 }, context.RequestAborted);
+            }
+            catch (Exception e) when (e is JsonException or BadHttpRequestException)
+            {
+                var tooLarge = e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
+                await JsonApiResponses.WriteErrorAsync(
+                    context,
+                    tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+                    tooLarge ? $"The request body is larger than {MaxBodyBytes} bytes." : NotUnderstood);
+                return;
+            }
+
+            using (document)
+            {
+                if (JsonSchemaValidator.Validate(document.RootElement, schema) is { } error)
+                {
+                    await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+                    return;
+                }
+
+                object result;
+                try
+                {
+                    result = await handler(context, document.RootElement, context.RequestAborted);
+                }
+                catch (SlapException e)
+                {
+                    await JsonApiResponses.WriteErrorAsync(context, JsonApiResponses.StatusOf(e.Kind), e.Message);
+                    return;
+                }
+
+                await JsonApiResponses.WriteAsync(context, result);
+            }
+        };
+    }
+
+    private static bool AcceptsJson(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        if (accept.Count == 0)
+        {
+            return true;
+        }
+
+        var json = new MediaTypeHeaderValue("application/json");
+        return accept.Any(a => json.IsSubsetOf(a) && a.Quality is not 0);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace SlapOS.Master.Api.Json;
+
+/// <summary>Writes JSON API answers: documents, and errors shaped <c>{"status","type","title"}</c> as SlapOS does.</summary>
+internal static class JsonApiResponses
+{
+    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = null,
+    };
+
+    public static Task WriteAsync(HttpContext context, object document, int status = StatusCodes.Status200OK)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, document, document.GetType(), SerializerOptions, context.RequestAborted);
+    }
+
+    public static Task WriteErrorAsync(HttpContext context, int status, string title) =>
+        WriteAsync(context, new JsonApiError(status, ReasonPhrases.GetReasonPhrase(status), title), status);
+
+    /// <summary>
+    /// The status SlapOS's JSON API gives each kind of failure: everything "not found" or "not
+    /// allowed" (no free partition included) is 403; validation is 400.
+    /// </summary>
+    public static int StatusOf(SlapErrorKind kind) => kind switch
+    {
+        SlapErrorKind.Validation => StatusCodes.Status400BadRequest,
+        SlapErrorKind.NotReady => StatusCodes.Status408RequestTimeout,
+        SlapErrorKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status403Forbidden,
+    };
+}
