@@ -12,6 +12,9 @@ public interface ICertificateAuthority
     /// <summary>Revokes a certificate by serial number (hex).</summary>
     Task RevokeAsync(string serialNumber, CancellationToken cancellationToken);
 
+    /// <summary>Whether a certificate was revoked; called at every TLS handshake, so it must be cheap.</summary>
+    ValueTask<bool> IsRevokedAsync(string serialNumber, CancellationToken cancellationToken);
+
     /// <summary>The current certificate revocation list, DER-encoded.</summary>
     Task<byte[]> GetRevocationListAsync(CancellationToken cancellationToken);
 

@@ -19,6 +19,7 @@ public static class SlapOSMasterServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
 
         var builder = new SlapOSMasterBuilder(services);
         configure?.Invoke(builder);

@@ -29,6 +29,7 @@ internal sealed class BouncyCastleCertificateAuthority : ICertificateAuthority, 
     private readonly SecureRandom random = new();
     private readonly SemaphoreSlim gate = new(1, 1);
     private (X509Certificate Certificate, AsymmetricKeyParameter Key)? ca;
+    private (DateTime Stamp, HashSet<string> Serials) revokedCache = (DateTime.MinValue, []);
 
     public BouncyCastleCertificateAuthority(IOptions<BouncyCastleIdentityOptions> options, TimeProvider time)
     {
@@ -91,13 +92,31 @@ internal sealed class BouncyCastleCertificateAuthority : ICertificateAuthority, 
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var line = string.Create(CultureInfo.InvariantCulture, $"{serialNumber.ToLowerInvariant()} {time.GetUtcNow():O}\n");
+            var line = string.Create(CultureInfo.InvariantCulture, $"{serialNumber.TrimStart('0').ToLowerInvariant()} {time.GetUtcNow():O}\n");
             await File.AppendAllTextAsync(RevokedPath, line, cancellationToken);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    public async ValueTask<bool> IsRevokedAsync(string serialNumber, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serialNumber);
+
+        // The file is re-read only when it changed, so a handshake costs a stat and a lookup;
+        // another master process sharing the directory sees revocations as soon as they are written.
+        var stamp = File.Exists(RevokedPath) ? File.GetLastWriteTimeUtc(RevokedPath) : DateTime.MinValue;
+        var cache = revokedCache;
+        if (cache.Stamp != stamp || (stamp != DateTime.MinValue && cache.Serials.Count == 0))
+        {
+            var serials = (await ReadRevokedAsync(cancellationToken)).Select(r => r.Serial).ToHashSet(StringComparer.Ordinal);
+            cache = (stamp, serials);
+            revokedCache = cache;
+        }
+
+        return cache.Serials.Contains(serialNumber.TrimStart('0').ToLowerInvariant());
     }
 
     public async Task<byte[]> GetRevocationListAsync(CancellationToken cancellationToken)

@@ -1,0 +1,76 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+
+namespace SlapOS.Master.Api.Security;
+
+/// <summary>
+/// What the master's TLS endpoint needs from its certificate authority: its own server certificate,
+/// and the check of every client certificate (chain to this CA, validity, revocation).
+/// </summary>
+public sealed class MasterTlsMaterial : IDisposable
+{
+    private readonly ICertificateAuthority authority;
+    private readonly SlapOSMasterOptions options;
+    private readonly Lazy<X509Certificate2> serverCertificate;
+    private readonly Lazy<X509Certificate2> caCertificate;
+
+    /// <summary>Creates the material; certificates are obtained from the authority on first use.</summary>
+    public MasterTlsMaterial(ICertificateAuthority authority, IOptions<SlapOSMasterOptions> options)
+    {
+        this.authority = authority;
+        this.options = options.Value;
+        caCertificate = new(() => X509Certificate2.CreateFromPem(authority.GetCaCertificatePemAsync(default).GetAwaiter().GetResult()));
+        serverCertificate = new(IssueServerCertificate);
+    }
+
+    /// <summary>The master's TLS server certificate, issued by its own CA.</summary>
+    public X509Certificate2 ServerCertificate => serverCertificate.Value;
+
+    /// <summary>The CA certificate clients must trust.</summary>
+    public X509Certificate2 CaCertificate => caCertificate.Value;
+
+    /// <summary>Whether a client certificate may connect: issued by this CA, in its validity period, not revoked.</summary>
+    public bool IsAcceptedClient(X509Certificate2? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2"));
+        if (!chain.Build(certificate))
+        {
+            return false;
+        }
+
+        var revoked = authority.IsRevokedAsync(certificate.SerialNumber, default);
+        return !(revoked.IsCompleted ? revoked.Result : revoked.AsTask().GetAwaiter().GetResult());
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (serverCertificate.IsValueCreated)
+        {
+            serverCertificate.Value.Dispose();
+        }
+
+        if (caCertificate.IsValueCreated)
+        {
+            caCertificate.Value.Dispose();
+        }
+    }
+
+    private X509Certificate2 IssueServerCertificate()
+    {
+        var issued = authority.IssueAsync(new SlapIdentity(IdentityKind.Master, options.Security.ServerName), default).GetAwaiter().GetResult();
+        using var pem = X509Certificate2.CreateFromPem(issued.CertificatePem, issued.PrivateKeyPem);
+
+        // Kestrel on Linux needs the key in an exportable container to use it for TLS.
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace SlapOS.Master.Api.Security;
+
+/// <summary>
+/// Establishes who the caller is before any SlapOS endpoint runs. In insecure loopback mode every
+/// local caller is an administrator and any other caller is refused; in mutual TLS mode the identity
+/// comes from the client certificate that the handshake already checked.
+/// </summary>
+internal static class SlapIdentityGate
+{
+    public static RequestDelegate Wrap(RequestDelegate next) => context =>
+    {
+        var mode = context.RequestServices.GetRequiredService<IOptionsMonitor<SlapOSMasterOptions>>().CurrentValue.Security.Mode;
+        var identity = mode switch
+        {
+            SlapOSSecurityMode.InsecureLoopback when LoopbackGuard.IsLoopback(context.Connection.RemoteIpAddress) => SlapIdentity.LoopbackAdmin,
+            SlapOSSecurityMode.MutualTls => ClientCertificateIdentity.From(context.Connection.ClientCertificate),
+            _ => null,
+        };
+
+        if (identity is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            var reason = mode == SlapOSSecurityMode.InsecureLoopback
+                ? "insecure loopback mode accepts only local callers"
+                : "a client certificate issued by this master, naming a SlapOS identity, is required";
+            return context.Response.WriteAsync(reason, context.RequestAborted);
+        }
+
+        context.SetSlapIdentity(identity);
+        return next(context);
+    };
+}
