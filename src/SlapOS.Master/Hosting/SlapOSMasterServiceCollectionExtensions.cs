@@ -20,6 +20,7 @@ public static class SlapOSMasterServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
 
         var builder = new SlapOSMasterBuilder(services);
         configure?.Invoke(builder);

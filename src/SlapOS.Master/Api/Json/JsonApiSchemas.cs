@@ -57,5 +57,6 @@ internal static class JsonApiSchemas
         ["/slapos.post.v0.compute_node_usage"] = Object(["computer_guid", "tioxml"], ComputerGuid, ("tioxml", String())),
         ["/slapos.post.v0.compute_node_certificate"] = Object(["computer_guid"], ComputerGuid),
         ["/slapos.remove.v0.compute_node_certificate"] = Object(["computer_guid"], ComputerGuid),
+        ["/slapos.allDocs.WIP.compute_node_list"] = Object([]),
     };
 }

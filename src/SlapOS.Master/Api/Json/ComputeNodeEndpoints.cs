@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SlapOS.Master.Accounting;
+using SlapOS.Master.Api.Security;
+
+namespace SlapOS.Master.Api.Json;
+
+/// <summary>The JSON API's computer endpoints (<c>compute_node</c>, <c>compute_partition</c>, <c>software_installation</c>).</summary>
+internal static class ComputeNodeEndpoints
+{
+    public static async Task<object> SupplyAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var url = SlapReference.ValidateSoftwareReleaseUrl(JsonDocuments.RequiredString(body, "software_release_uri"), "software_release_uri");
+        var state = SlapStates.ParseSupplyState(JsonDocuments.OptionalString(body, "state") ?? "available");
+        await master.SupplyAsync(computer, url, state, cancellationToken);
+        return JsonDocuments.Success($"Supplied {url} to be {state.ToWire()}");
+    }
+
+    public static async Task<object> ReportSoftwareStateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken);
+        var state = SlapStates.ParseInstallationState(JsonDocuments.RequiredString(body, "reported_state"));
+        await master.ReportSoftwareInstallationAsync(computer, JsonDocuments.RequiredString(body, "software_release_uri"), state, null, cancellationToken);
+        return JsonDocuments.Success("Reported");
+    }
+
+    public static async Task<object> ReportSoftwareErrorAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken);
+        await master.ReportSoftwareInstallationAsync(computer, JsonDocuments.RequiredString(body, "software_release_uri"), SoftwareInstallationState.Error, JsonDocuments.RequiredString(body, "message"), cancellationToken);
+        return JsonDocuments.Success("Reported");
+    }
+
+    public static async Task<object> ListSoftwareInstallationsAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var installations = await master.ListSoftwareInstallationsAsync(computer, cancellationToken);
+        return JsonDocuments.ResultList(installations.Select(i => new Dictionary<string, object?>
+        {
+            ["software_release_uri"] = i.SoftwareReleaseUrl,
+            ["state"] = i.RequestedState.ToWire(),
+            ["reported_state"] = i.ReportedState?.ToWire(),
+            ["error"] = i.ErrorMessage,
+        }));
+    }
+
+    public static async Task<object> ListInstancesAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var instances = new List<object>();
+        await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer, Shared = false }, cancellationToken))
+        {
+            instances.Add(new Dictionary<string, object?>
+            {
+                ["title"] = instance.Title,
+                ["instance_guid"] = instance.Reference,
+                ["state"] = instance.RequestedState.ToWire(),
+                ["compute_partition_id"] = instance.PartitionReference,
+                ["software_release_uri"] = instance.SoftwareReleaseUrl,
+                ["processing_timestamp"] = instance.Timestamp.Microseconds / 1_000_000,
+                ["timestamp"] = instance.Timestamp.ToString(),
+            });
+        }
+
+        return JsonDocuments.ResultList(instances);
+    }
+
+    public static async Task<object> GetPartitionAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var partition = SlapReference.Validate(JsonDocuments.RequiredString(body, "compute_partition_id"), "compute_partition_id");
+        var instance = await master.GetPartitionInstanceAsync(computer, partition, cancellationToken);
+        return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
+    }
+
+    public static async Task<object> GetStatusAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var found = await master.GetComputerAsync(computer, cancellationToken);
+        var text = found.LastContact is { } contact ? $"Last contact: {contact:u}" : "No contact yet";
+        return new Dictionary<string, object?> { ["text"] = text, ["last_contact"] = found.LastContact };
+    }
+
+    public static async Task<object> FormatAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken);
+        var partitions = new List<ComputerPartition>();
+        foreach (var item in body.GetProperty("compute_partition_list").EnumerateArray())
+        {
+            var addresses = new List<PartitionAddress>();
+            if (item.TryGetProperty("ip_list", out var ipList))
+            {
+                foreach (var ip in ipList.EnumerateArray())
+                {
+                    addresses.Add(new PartitionAddress(
+                        JsonDocuments.RequiredString(ip, "ip-address"),
+                        JsonDocuments.OptionalString(ip, "netmask") ?? string.Empty,
+                        JsonDocuments.OptionalString(ip, "network-interface")));
+                }
+            }
+
+            partitions.Add(new ComputerPartition
+            {
+                ComputerReference = computer,
+                Reference = SlapReference.Validate(JsonDocuments.RequiredString(item, "partition_id"), "partition_id"),
+                Addresses = addresses,
+            });
+        }
+
+        var result = await master.FormatComputerAsync(new ComputerFormat(computer, null, null, partitions), cancellationToken);
+        var title = result.KeptBusy.Count == 0
+            ? "Formatted"
+            : $"Formatted; kept busy partitions missing from the upload: {string.Join(", ", result.KeptBusy)}";
+        return JsonDocuments.Success(title);
+    }
+
+    public static async Task<object> BangAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var message = JsonDocuments.OptionalString(body, "message");
+        await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer, Shared = false }, cancellationToken))
+        {
+            await master.BangAsync(computer, instance.PartitionReference!, message, cancellationToken);
+        }
+
+        return JsonDocuments.Success("Bang handled");
+    }
+
+    public static async Task<object> ReportUsageAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        var report = TioXmlUsageReader.Read(computer, JsonDocuments.RequiredString(body, "tioxml"), time.GetUtcNow());
+        await master.RecordUsageAsync(report, cancellationToken);
+        return JsonDocuments.Success($"Recorded {report.Records.Count} usage records");
+    }
+
+    public static async Task<object> CertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (_, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        return await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Computer, computer), cancellationToken);
+    }
+
+    public static async Task<object> RemoveCertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        // Certificates are revoked by serial number through the authority; this v0 call only checks access.
+        await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        return JsonDocuments.Success("Ignored");
+    }
+
+    public static async Task<object> ListComputersAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        var caller = context.GetSlapIdentity();
+        var computers = new List<object>();
+        await foreach (var computer in master.ListComputersAsync(cancellationToken))
+        {
+            if (caller.IsAdmin || (caller.Kind == IdentityKind.Computer && caller.Reference == computer.Reference) || computer.OwnerReference == caller.Reference)
+            {
+                computers.Add(new Dictionary<string, object?> { ["computer_guid"] = computer.Reference, ["title"] = computer.Title ?? computer.Reference });
+            }
+        }
+
+        return JsonDocuments.ResultList(computers);
+    }
+
+    private static async Task<(ISlapMaster Master, string Computer)> AuthorizedComputerAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken, bool mustExist = false)
+    {
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        var reference = SlapReference.Validate(JsonDocuments.RequiredString(body, "computer_guid"), "computer_guid");
+        var caller = context.GetSlapIdentity();
+        var computer = mustExist || caller.Kind == IdentityKind.Person ? await master.GetComputerAsync(reference, cancellationToken) : null;
+        SlapAuthorization.DemandComputer(caller, reference, computer);
+        return (master, reference);
+    }
+}

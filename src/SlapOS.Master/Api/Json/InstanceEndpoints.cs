@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SlapOS.Master.Api.Security;
+
+namespace SlapOS.Master.Api.Json;
+
+/// <summary>The JSON API's instance endpoints (<c>software_instance</c>, <c>instance_tree</c>).</summary>
+internal static class InstanceEndpoints
+{
+    public static async Task<object> RequestAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        var caller = context.GetSlapIdentity();
+        var request = new InstanceRequest
+        {
+            Title = JsonDocuments.RequiredString(body, "title"),
+            RequesterReference = SlapAuthorization.RequesterOf(caller),
+            SoftwareReleaseUrl = JsonDocuments.RequiredString(body, "software_release_uri"),
+            SoftwareType = JsonDocuments.OptionalString(body, "software_type") ?? InstanceRequest.DefaultSoftwareType,
+            State = SlapStates.ParseRequestedState(JsonDocuments.OptionalString(body, "state") ?? "started"),
+            Shared = body.TryGetProperty("shared", out var shared) && shared.ValueKind == JsonValueKind.True,
+            Parameters = body.TryGetProperty("parameters", out var parameters) ? JsonParameterValues.ToStrings(parameters) : new Dictionary<string, string>(),
+            Sla = body.TryGetProperty("sla_parameters", out var sla) ? JsonParameterValues.ToStrings(sla) : new Dictionary<string, string>(),
+        };
+        var instance = await master.RequestAsync(request, cancellationToken);
+        return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
+    }
+
+    public static async Task<object> GetAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
+    }
+
+    public static async Task<object> GetTreeAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        var title = JsonDocuments.RequiredString(body, "title");
+        var requester = SlapAuthorization.RequesterOf(context.GetSlapIdentity());
+        var instance = await master.FindInstanceAsync(requester, title, cancellationToken)
+            ?? throw new SlapNotFoundException("instance tree", title);
+        return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
+    }
+
+    public static async Task<object> ListTreesAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        var caller = context.GetSlapIdentity();
+        var query = caller.IsAdmin ? new InstanceQuery() : new InstanceQuery { RequesterReference = SlapAuthorization.RequesterOf(caller) };
+        var titles = new List<object>();
+        await foreach (var instance in master.ListInstancesAsync(query, cancellationToken))
+        {
+            if (instance.IsRoot)
+            {
+                titles.Add(new Dictionary<string, object?> { ["title"] = instance.Title });
+            }
+        }
+
+        return JsonDocuments.ResultList(titles);
+    }
+
+    public static async Task<object> ListHostedAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, host) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        var hosted = new List<object>();
+        await foreach (var shared in master.ListInstancesAsync(new InstanceQuery { HostInstanceReference = host.Reference }, cancellationToken))
+        {
+            hosted.Add(new Dictionary<string, object?>
+            {
+                ["title"] = shared.Title,
+                ["instance_guid"] = shared.Reference,
+                ["software_type"] = shared.SoftwareType,
+                ["state"] = shared.RequestedState.ToWire(),
+                ["parameters"] = shared.Parameters,
+                ["compute_partition_id"] = shared.PartitionReference,
+                ["timestamp"] = shared.Timestamp.ToString(),
+            });
+        }
+
+        return JsonDocuments.ResultList(hosted);
+    }
+
+    public static async Task<object> RenameAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        var (computer, partition) = PartitionOf(instance);
+        await master.RenameAsync(computer, partition, JsonDocuments.RequiredString(body, "title"), cancellationToken);
+        return JsonDocuments.Success("Renamed");
+    }
+
+    public static async Task<object> PublishConnectionParametersAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        var parameters = JsonParameterValues.ToStrings(body.GetProperty("connection_parameter_dict"));
+        SlapReference.ValidateParameters(parameters, "connection_parameter_dict");
+        var (computer, partition) = PartitionOf(instance);
+        await master.PublishConnectionParametersAsync(computer, partition, parameters, instance.Shared ? instance.Reference : null, cancellationToken);
+        return JsonDocuments.Success("Updated");
+    }
+
+    public static async Task<object> ReportErrorAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        if (instance.Shared)
+        {
+            return JsonDocuments.Success("Ignored");
+        }
+
+        var (computer, partition) = PartitionOf(instance);
+        await master.ReportInstanceStateAsync(computer, partition, ReportedState.Error, JsonDocuments.RequiredString(body, "message"), cancellationToken);
+        return JsonDocuments.Success("Error reported");
+    }
+
+    public static async Task<object> ReportStateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        if (instance.Shared)
+        {
+            // A shared instance has no partition of its own: its host reports for it.
+            return JsonDocuments.Success("Ignored");
+        }
+
+        var (computer, partition) = PartitionOf(instance);
+        switch (JsonDocuments.RequiredString(body, "reported_state"))
+        {
+            case "destroyed":
+                await master.ReportDestroyedAsync(computer, partition, cancellationToken);
+                return JsonDocuments.Success("Destroyed");
+            case "started":
+                await master.ReportInstanceStateAsync(computer, partition, ReportedState.Started, null, cancellationToken);
+                return JsonDocuments.Success("Started");
+            default:
+                await master.ReportInstanceStateAsync(computer, partition, ReportedState.Stopped, null, cancellationToken);
+                return JsonDocuments.Success("Stopped");
+        }
+    }
+
+    public static async Task<object> BangAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        if (instance.Shared)
+        {
+            throw new SlapValidationException("instance_guid", "a shared instance cannot be banged; bang its host");
+        }
+
+        var (computer, partition) = PartitionOf(instance);
+        await master.BangAsync(computer, partition, JsonDocuments.OptionalString(body, "message"), cancellationToken);
+        return JsonDocuments.Success("Bang handled");
+    }
+
+    public static async Task<object> CertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (_, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        return await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
+    }
+
+    /// <summary>The instance named by <c>instance_guid</c>, once the caller is known to be allowed to act on it.</summary>
+    internal static async Task<(ISlapMaster Master, SoftwareInstance Instance)> AuthorizedInstanceAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        var reference = JsonDocuments.RequiredString(body, "instance_guid");
+        var instance = await master.GetInstanceAsync(reference, cancellationToken);
+        var caller = context.GetSlapIdentity();
+        if (!caller.IsAdmin)
+        {
+            var owner = instance.IsRoot ? instance.RequesterReference : (await master.GetInstanceAsync(instance.RootReference, cancellationToken)).RequesterReference;
+            SlapAuthorization.DemandInstance(caller, instance, owner);
+        }
+
+        return (master, instance);
+    }
+
+    private static (string Computer, string Partition) PartitionOf(SoftwareInstance instance) =>
+        instance is { ComputerReference: { } computer, PartitionReference: { } partition }
+            ? (computer, partition)
+            : throw new SlapException(SlapErrorKind.NotReady, $"instance '{instance.Title}' is not allocated yet");
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace SlapOS.Master.Api.Json;
+
+/// <summary>Builds the JSON API's documents from the model, with the keys and shapes SlapOS uses.</summary>
+internal static class JsonDocuments
+{
+    public static object Success(string title) => new Dictionary<string, object?> { ["type"] = "success", ["title"] = title };
+
+    public static object ResultList(IEnumerable<object> items) => new Dictionary<string, object?> { ["result_list"] = items.ToList() };
+
+    /// <summary>
+    /// An instance as <c>slapos.get.v0.software_instance</c> shows it. <c>processing_timestamp</c> is whole
+    /// seconds as SlapOS sends it; <c>timestamp</c> adds the exact value so that nodes never miss two
+    /// changes within one second.
+    /// </summary>
+    public static async Task<Dictionary<string, object?>> InstanceAsync(ISlapMaster master, SoftwareInstance instance, CancellationToken cancellationToken)
+    {
+        var rootTitle = instance.IsRoot ? instance.Title : (await master.GetInstanceAsync(instance.RootReference, cancellationToken)).Title;
+        var ipList = new List<string[]>();
+        if (!instance.Shared && instance.ComputerReference is { } computer && instance.PartitionReference is { } partition)
+        {
+            var partitions = await master.ListPartitionsAsync(computer, cancellationToken);
+            ipList.AddRange(partitions.Where(p => p.Reference == partition)
+                .SelectMany(p => p.Addresses)
+                .Select(a => new[] { a.NetworkInterface ?? string.Empty, a.Address }));
+        }
+
+        return new Dictionary<string, object?>
+        {
+            ["title"] = instance.Title,
+            ["instance_guid"] = instance.Reference,
+            ["software_release_uri"] = instance.SoftwareReleaseUrl,
+            ["software_type"] = instance.SoftwareType,
+            ["state"] = instance.RequestedState.ToWire(),
+            ["connection_parameters"] = instance.ConnectionParameters,
+            ["parameters"] = instance.Parameters,
+            ["shared"] = instance.Shared,
+            ["root_instance_title"] = rootTitle,
+            ["ip_list"] = ipList,
+            ["full_ip_list"] = Array.Empty<object>(),
+            ["sla_parameters"] = instance.Sla,
+            ["computer_guid"] = instance.ComputerReference,
+            ["compute_partition_id"] = instance.PartitionReference,
+            ["processing_timestamp"] = instance.Timestamp.Microseconds / 1_000_000,
+            ["timestamp"] = instance.Timestamp.ToString(),
+            ["reported_state"] = instance.ReportedState == ReportedState.None ? null : instance.ReportedState.ToString().ToLowerInvariant(),
+            ["access_status_message"] = instance.ErrorMessage ?? string.Empty,
+        };
+    }
+
+    public static string? OptionalString(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static string RequiredString(JsonElement body, string name) =>
+        OptionalString(body, name) ?? throw new SlapValidationException(name, "is required");
+}
