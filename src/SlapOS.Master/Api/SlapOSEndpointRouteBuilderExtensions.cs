@@ -15,6 +15,7 @@ public static class SlapOSEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         JsonApiEndpoints.Map(endpoints);
+        SlapOS.Master.Api.Xml.XmlApiEndpoints.Map(endpoints);
         return endpoints;
     }
 }

@@ -1,0 +1,266 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SlapOS.Master.Accounting;
+using SlapOS.Master.Api.Json;
+using SlapOS.Master.Api.Security;
+using SlapOS.Wire;
+
+namespace SlapOS.Master.Api.Xml;
+
+/// <summary>
+/// The legacy XML slap API, as real slapgrid nodes and the slap library call it: same paths, same
+/// form fields, same answers. Unlike slapproxy, every report is kept and a missing optional field is no error.
+/// </summary>
+internal static class XmlApiEndpoints
+{
+    private static readonly string RunId = Guid.NewGuid().ToString("N");
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        Get(endpoints, "/getFullComputerInformation", GetComputerAsync);
+        Get(endpoints, "/getComputerInformation", GetComputerAsync);
+        Get(endpoints, "/registerComputerPartition", RegisterPartitionAsync);
+        Get(endpoints, "/getComputerPartitionCertificate", PartitionCertificateAsync);
+        Get(endpoints, "/getComputerPartitionStatus", PartitionStatusAsync);
+        Get(endpoints, "/getSoftwareReleaseListFromSoftwareProduct", (_, _, _) => Task.FromResult(SlapMarshal.Write(new List<object?>())));
+        Get(endpoints, "/getRunId", (_, _, _) => Task.FromResult(RunId));
+        Post(endpoints, "/loadComputerConfigurationFromXML", FormatAsync);
+        Post(endpoints, "/supplySupply", SupplyAsync);
+        Post(endpoints, "/requestComputerPartition", RequestAsync);
+        Post(endpoints, "/setComputerPartitionConnectionXml", SetConnectionAsync);
+        Post(endpoints, "/buildingSoftwareRelease", (c, r, t) => SoftwareReportAsync(c, r, SoftwareInstallationState.Building, "Ignored", t));
+        Post(endpoints, "/availableSoftwareRelease", (c, r, t) => SoftwareReportAsync(c, r, SoftwareInstallationState.Available, "Ignored", t));
+        Post(endpoints, "/softwareReleaseError", (c, r, t) => SoftwareReportAsync(c, r, SoftwareInstallationState.Error, "Ignored", t));
+        Post(endpoints, "/destroyedSoftwareRelease", (c, r, t) => SoftwareReportAsync(c, r, SoftwareInstallationState.Destroyed, "OK", t));
+        Post(endpoints, "/startedComputerPartition", (c, r, t) => InstanceReportAsync(c, r, ReportedState.Started, t));
+        Post(endpoints, "/stoppedComputerPartition", (c, r, t) => InstanceReportAsync(c, r, ReportedState.Stopped, t));
+        Post(endpoints, "/softwareInstanceError", (c, r, t) => InstanceReportAsync(c, r, ReportedState.Error, t));
+        Post(endpoints, "/destroyedComputerPartition", DestroyedAsync);
+        Post(endpoints, "/softwareInstanceBang", BangAsync);
+        Post(endpoints, "/softwareInstanceRename", RenameAsync);
+        Post(endpoints, "/computerBang", ComputerBangAsync);
+        Post(endpoints, "/useComputer", UseComputerAsync);
+    }
+
+    private static void Get(IEndpointRouteBuilder endpoints, string path, XmlApiHandler handler) =>
+        endpoints.MapGet(path, SlapIdentityGate.Wrap(XmlApiPipeline.Create(handler))).WithDisplayName($"SlapOS XML {path}");
+
+    private static void Post(IEndpointRouteBuilder endpoints, string path, XmlApiHandler handler) =>
+        endpoints.MapPost(path, SlapIdentityGate.Wrap(XmlApiPipeline.Create(handler))).WithDisplayName($"SlapOS XML {path}");
+
+    private static ISlapMaster Master(HttpContext context) => context.RequestServices.GetRequiredService<ISlapMaster>();
+
+    /// <summary>The computer named by <paramref name="field"/>, once the caller may act on it.</summary>
+    private static async Task<string> ComputerAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken, string field = "computer_id")
+    {
+        var reference = SlapReference.Validate(request.Required(field), field);
+        var caller = context.GetSlapIdentity();
+        var computer = caller.Kind == IdentityKind.Person && !caller.IsAdmin ? await Master(context).GetComputerAsync(reference, cancellationToken) : null;
+        SlapAuthorization.DemandComputer(caller, reference, computer);
+        return reference;
+    }
+
+    /// <summary>The partition named by the request, once the caller may act on it (its node, the instance itself, or an administrator).</summary>
+    private static async Task<(string Computer, string Partition)> PartitionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken, string computerField = "computer_id", string partitionField = "computer_partition_id")
+    {
+        var computer = SlapReference.Validate(request.Required(computerField), computerField);
+        var partition = SlapReference.Validate(request.Required(partitionField), partitionField);
+        var caller = context.GetSlapIdentity();
+        if (caller.Kind == IdentityKind.Partition)
+        {
+            var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
+            SlapAuthorization.DemandInstance(caller, instance, treeOwner: string.Empty);
+        }
+        else
+        {
+            SlapAuthorization.DemandComputer(caller, computer);
+        }
+
+        return (computer, partition);
+    }
+
+    private static async Task<string> GetComputerAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var computer = await ComputerAsync(context, request, cancellationToken);
+        var document = await Master(context).GetComputerDocumentAsync(computer, cancellationToken);
+        return SlapMarshal.Write(SlapWireObjects.ToComputer(document));
+    }
+
+    private static async Task<string> RegisterPartitionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken, "computer_reference", "computer_partition_reference");
+        var document = await Master(context).GetComputerDocumentAsync(computer, cancellationToken);
+        var found = document.Partitions.FirstOrDefault(p => p.PartitionReference == partition)
+            ?? throw new SlapNotFoundException("partition", $"{computer}/{partition}");
+        return SlapMarshal.Write(SlapWireObjects.ToComputerPartition(found));
+    }
+
+    private static async Task<string> PartitionCertificateAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
+        var pair = (Dictionary<string, object?>)await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
+        return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = pair["certificate"], ["key"] = pair["key"] });
+    }
+
+    private static async Task<string> PartitionStatusAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
+        var status = instance.ReportedState == ReportedState.None ? "No report yet." : instance.ReportedState.ToString().ToLowerInvariant();
+        return SlapMarshal.Write(instance.ErrorMessage is { } error ? $"{status}: {error}" : status);
+    }
+
+    private static async Task<string> FormatAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var computer = await ComputerAsync(context, request, cancellationToken);
+        var format = SlapWireObjects.ReadComputerFormat(XmlApiPipeline.ReadMarshal(request, "xml") ?? throw new SlapValidationException("xml", "is required"));
+        if (format.ComputerReference != computer)
+        {
+            throw new SlapValidationException("xml", $"describes computer '{format.ComputerReference}', not '{computer}'");
+        }
+
+        await Master(context).FormatComputerAsync(format, cancellationToken);
+        return "done";
+    }
+
+    private static async Task<string> SupplyAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var computer = await ComputerAsync(context, request, cancellationToken);
+        var url = SlapReference.ValidateSoftwareReleaseUrl(request.Required("url"), "url");
+        var state = SlapStates.ParseSupplyState(request.Optional("state") ?? "available");
+        await Master(context).SupplyAsync(computer, url, state, cancellationToken);
+        return $"Supplied {JsonSchemaValidator.PythonString(url)} to be {state.ToWire()}";
+    }
+
+    private static async Task<string> RequestAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var master = Master(context);
+        var caller = context.GetSlapIdentity();
+
+        // A partition requests a child of its own instance; anyone else requests a root.
+        string requester;
+        if (request.Optional("computer_id") is not null && request.Optional("computer_partition_id") is not null)
+        {
+            var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+            requester = (await master.GetPartitionInstanceAsync(computer, partition, cancellationToken)).Reference;
+        }
+        else
+        {
+            requester = SlapAuthorization.RequesterOf(caller);
+        }
+
+        var stateValue = XmlApiPipeline.ReadMarshal(request, "state");
+        if (request.Optional("state") is null)
+        {
+            throw new SlapValidationException("state", "is required");
+        }
+
+        var instanceRequest = new InstanceRequest
+        {
+            Title = request.Required("partition_reference"),
+            RequesterReference = requester,
+            SoftwareReleaseUrl = request.Required("software_release"),
+            SoftwareType = request.Optional("software_type") ?? InstanceRequest.DefaultSoftwareType,
+            Parameters = SlapWireObjects.FlattenParameters(XmlApiPipeline.ReadMarshal(request, "partition_parameter_xml"), "partition_parameter_xml"),
+            Sla = SlapWireObjects.FlattenParameters(XmlApiPipeline.ReadMarshal(request, "filter_xml"), "filter_xml"),
+            State = stateValue is string word ? SlapStates.ParseRequestedState(word) : RequestedState.Started,
+            Shared = XmlApiPipeline.ReadMarshal(request, "shared_xml") is true,
+        };
+
+        var instance = await master.RequestAsync(instanceRequest, cancellationToken);
+        IReadOnlyList<PartitionAddress> addresses = [];
+        if (instance is { ComputerReference: { } c, PartitionReference: { } p })
+        {
+            addresses = (await master.ListPartitionsAsync(c, cancellationToken)).FirstOrDefault(x => x.Reference == p)?.Addresses ?? [];
+        }
+
+        return SlapMarshal.Write(SlapWireObjects.ToSoftwareInstance(instance, addresses));
+    }
+
+    private static async Task<string> SetConnectionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        var parameters = SlapWireObjects.FlattenParameters(
+            XmlApiPipeline.ReadMarshal(request, "connection_xml") ?? throw new SlapValidationException("connection_xml", "is required"),
+            "connection_xml");
+        await Master(context).PublishConnectionParametersAsync(computer, partition, parameters, request.Optional("slave_reference"), cancellationToken);
+        return "done";
+    }
+
+    private static async Task<string> SoftwareReportAsync(HttpContext context, XmlApiRequest request, SoftwareInstallationState state, string answer, CancellationToken cancellationToken)
+    {
+        var computer = await ComputerAsync(context, request, cancellationToken);
+        var url = SlapReference.ValidateSoftwareReleaseUrl(request.Required("url"), "url");
+        await Master(context).ReportSoftwareInstallationAsync(computer, url, state, state == SoftwareInstallationState.Error ? request.Optional("error_log") ?? "unknown error" : null, cancellationToken);
+        return answer;
+    }
+
+    private static async Task<string> InstanceReportAsync(HttpContext context, XmlApiRequest request, ReportedState state, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        await Master(context).ReportInstanceStateAsync(computer, partition, state, state == ReportedState.Error ? request.Optional("error_log") ?? "unknown error" : null, cancellationToken);
+        return "Ignored";
+    }
+
+    private static async Task<string> DestroyedAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        try
+        {
+            await Master(context).ReportDestroyedAsync(computer, partition, cancellationToken);
+        }
+        catch (SlapException e) when (e.Kind is SlapErrorKind.Conflict or SlapErrorKind.NotFound)
+        {
+            // SlapOS answers these with a 200 and a sentence; its client treats anything else as a failure.
+            return e.Kind == SlapErrorKind.NotFound ? $"Unknown partition '{partition}' on '{computer}'" : e.Message;
+        }
+
+        return "OK";
+    }
+
+    private static async Task<string> BangAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        await Master(context).BangAsync(computer, partition, request.Optional("message"), cancellationToken);
+        return "OK";
+    }
+
+    private static async Task<string> RenameAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        try
+        {
+            await Master(context).RenameAsync(computer, partition, request.Required("new_name"), cancellationToken);
+        }
+        catch (SlapNotFoundException)
+        {
+            return $"Unknown partition '{partition}' on '{computer}'";
+        }
+
+        return "done";
+    }
+
+    private static async Task<string> ComputerBangAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var computer = await ComputerAsync(context, request, cancellationToken);
+        var master = Master(context);
+        await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer, Shared = false }, cancellationToken))
+        {
+            await master.BangAsync(computer, instance.PartitionReference!, request.Optional("message"), cancellationToken);
+        }
+
+        return SlapMarshal.Write(string.Empty);
+    }
+
+    private static async Task<string> UseComputerAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var computer = await ComputerAsync(context, request, cancellationToken);
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        var report = TioXmlUsageReader.Read(computer, request.Required("use_string"), time.GetUtcNow());
+        await Master(context).RecordUsageAsync(report, cancellationToken);
+        return "Ignored";
+    }
+}
