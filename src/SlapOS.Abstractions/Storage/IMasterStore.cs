@@ -54,8 +54,9 @@ public interface IMasterStore
     IAsyncEnumerable<SoftwareInstance> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Computers with at least one free partition, with their attributes, and whether
-    /// <paramref name="softwareReleaseUrl"/> is installed there.
+    /// Every computer with its attributes, how many partitions it has (free and in all), and whether
+    /// <paramref name="softwareReleaseUrl"/> is installed there, in one query. Full and closed computers
+    /// are included (with no free partition) so that the pipeline can explain what eliminated them.
     /// </summary>
     Task<IReadOnlyList<AllocationCandidate>> ListAllocationCandidatesAsync(string softwareReleaseUrl, CancellationToken cancellationToken);
 

@@ -20,4 +20,10 @@ public sealed record InstanceQuery
 
     /// <summary>Only shared (true) or only non-shared (false) instances.</summary>
     public bool? Shared { get; init; }
+
+    /// <summary>Instances of this release.</summary>
+    public string? SoftwareReleaseUrl { get; init; }
+
+    /// <summary>Instances of this software type.</summary>
+    public string? SoftwareType { get; init; }
 }

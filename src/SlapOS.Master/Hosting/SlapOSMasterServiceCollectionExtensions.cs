@@ -1,6 +1,12 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using SlapOS.Master;
+using SlapOS.Master.Allocation;
+using SlapOS.Master.Allocation.Policies;
+using SlapOS.Master.Hosting;
+using SlapOS.Master.Telemetry;
 
 namespace SlapOS;
 
@@ -10,6 +16,8 @@ public static class SlapOSMasterServiceCollectionExtensions
     /// <summary>
     /// Adds the master's services with their defaults (registered with <c>TryAdd*</c>, so calling this
     /// twice is safe and a later <c>Use…</c> wins), binds <c>SlapOS:Master</c> and validates it at start-up.
+    /// A store must be chosen (<c>UseSqlite</c> or <c>UsePostgreSql</c> from SlapOS.Providers): without one the
+    /// host fails at start with a message that says so.
     /// </summary>
     public static ISlapOSMasterBuilder AddSlapOSMaster(this IServiceCollection services, Action<ISlapOSMasterBuilder>? configure = null)
     {
@@ -18,12 +26,37 @@ public static class SlapOSMasterServiceCollectionExtensions
             .BindConfiguration(SlapOSMasterOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<AllocationOptions>().BindConfiguration(AllocationOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new MasterTelemetry(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<AllocationPipeline>();
+        services.TryAddSingleton<ISlapMaster, SlapMaster>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MasterStoreStartup>());
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
 
         var builder = new SlapOSMasterBuilder(services);
+
+        // The built-in marketplace, in pipeline order; plugins added later run after them.
+        builder.AddAllocationPolicy<ComputerGuidPolicy>()
+            .AddAllocationPolicy<CapacityPolicy>()
+            .AddAllocationPolicy<AttributesPolicy>()
+            .AddAllocationPolicy<MaxPricePolicy>()
+            .AddAllocationPolicy<SoftwareInstalledPolicy>()
+            .AddAllocationPolicy<PlacementPolicy>();
         configure?.Invoke(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds an allocation policy (a plugin of the marketplace) after those already registered; adding
+    /// the same type twice keeps one. Its scores are weighted by <c>SlapOS:Master:Allocation:Weights:&lt;Name&gt;</c>.
+    /// </summary>
+    public static ISlapOSMasterBuilder AddAllocationPolicy<TPolicy>(this ISlapOSMasterBuilder builder)
+        where TPolicy : class, IAllocationPolicy
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllocationPolicy, TPolicy>());
         return builder;
     }
 }

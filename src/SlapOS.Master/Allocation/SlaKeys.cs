@@ -1,0 +1,16 @@
+namespace SlapOS.Master.Allocation;
+
+/// <summary>The SLA keys with a meaning of their own (every other key must match a computer attribute).</summary>
+public static class SlaKeys
+{
+    /// <summary>The computer the requester names.</summary>
+    public const string ComputerGuid = "computer_guid";
+
+    /// <summary>For a shared instance: the instance that must host it.</summary>
+    public const string InstanceGuid = "instance_guid";
+
+    /// <summary>The highest price per partition-hour the requester accepts.</summary>
+    public const string MaxPrice = "max_price";
+
+    internal static bool IsSpecial(string key) => key is ComputerGuid or InstanceGuid or MaxPrice;
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using SlapOS.Master.Telemetry;
+
+namespace SlapOS.Master;
+
+/// <summary>The registry: computers, partitions, supplies and the computer document.</summary>
+internal sealed partial class SlapMaster
+{
+    public async Task<Computer> RegisterComputerAsync(Computer computer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(computer);
+        SlapReference.Validate(computer.Reference, "computer_id");
+        if (computer.Title is not null)
+        {
+            SlapReference.ValidateTitle(computer.Title, "computer title");
+        }
+
+        SlapReference.ValidateParameters(computer.Attributes, "attributes", maxTotalBytes: 64 * 1024);
+        if (computer.Attributes.TryGetValue(Computer.PriceAttribute, out var price)
+            && !decimal.TryParse(price, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
+        {
+            throw new SlapValidationException("attributes.price", $"'{price}' is not a number");
+        }
+
+        await store.UpsertComputerAsync(computer, cancellationToken).ConfigureAwait(false);
+        return await GetComputerAsync(computer.Reference, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Computer> GetComputerAsync(string computerReference, CancellationToken cancellationToken) =>
+        await store.GetComputerAsync(SlapReference.Validate(computerReference, "computer_id"), cancellationToken).ConfigureAwait(false)
+        ?? throw new SlapNotFoundException("computer", computerReference);
+
+    public IAsyncEnumerable<Computer> ListComputersAsync(CancellationToken cancellationToken) => store.ListComputersAsync(cancellationToken);
+
+    public async Task<FormatResult> FormatComputerAsync(ComputerFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        SlapReference.Validate(format.ComputerReference, "computer_id");
+        if (format.Partitions.Count > 10_000)
+        {
+            throw new SlapValidationException("partitions", "more than 10000 partitions");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var partition in format.Partitions)
+        {
+            SlapReference.Validate(partition.Reference, "partition reference");
+            if (!seen.Add(partition.Reference))
+            {
+                throw new SlapValidationException("partitions", $"'{partition.Reference}' is listed twice");
+            }
+
+            if (partition.Addresses.Count > 64)
+            {
+                throw new SlapValidationException("partitions", $"'{partition.Reference}' has more than 64 addresses");
+            }
+        }
+
+        var result = await store.ApplyFormatAsync(format, cancellationToken).ConfigureAwait(false);
+        MasterLog.Formatted(logger, format.ComputerReference, result.Added.Count, result.Updated.Count, result.Removed.Count, result.KeptBusy.Count);
+        return result;
+    }
+
+    public async Task<IReadOnlyList<ComputerPartition>> ListPartitionsAsync(string computerReference, CancellationToken cancellationToken)
+    {
+        await GetComputerAsync(computerReference, cancellationToken).ConfigureAwait(false);
+        return await store.ListPartitionsAsync(computerReference, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SupplyAsync(string computerReference, string softwareReleaseUrl, SupplyState state, CancellationToken cancellationToken)
+    {
+        SlapReference.ValidateSoftwareReleaseUrl(softwareReleaseUrl, "url");
+        if (!Enum.IsDefined(state))
+        {
+            throw new SlapValidationException("state", "is not available or destroyed");
+        }
+
+        await GetComputerAsync(computerReference, cancellationToken).ConfigureAwait(false);
+        await store.SetSupplyAsync(computerReference, softwareReleaseUrl, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, CancellationToken cancellationToken)
+    {
+        SlapReference.ValidateSoftwareReleaseUrl(softwareReleaseUrl, "url");
+        if (!Enum.IsDefined(state))
+        {
+            throw new SlapValidationException("state", "is not a known installation state");
+        }
+
+        if (errorMessage is { Length: > 64 * 1024 })
+        {
+            throw new SlapValidationException("message", "is longer than 65536 characters");
+        }
+
+        await GetComputerAsync(computerReference, cancellationToken).ConfigureAwait(false);
+        await store.ReportSoftwareInstallationAsync(computerReference, softwareReleaseUrl, state,
+            state == SoftwareInstallationState.Error ? errorMessage ?? "error" : null, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<SoftwareInstallation>> ListSoftwareInstallationsAsync(string computerReference, CancellationToken cancellationToken)
+    {
+        await GetComputerAsync(computerReference, cancellationToken).ConfigureAwait(false);
+        return await store.ListSoftwareInstallationsAsync(computerReference, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ComputerDocument> GetComputerDocumentAsync(string computerReference, CancellationToken cancellationToken)
+    {
+        await GetComputerAsync(computerReference, cancellationToken).ConfigureAwait(false);
+        await store.TouchComputerAsync(computerReference, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var installations = await store.ListSoftwareInstallationsAsync(computerReference, cancellationToken).ConfigureAwait(false);
+        var partitions = await store.ListPartitionsAsync(computerReference, cancellationToken).ConfigureAwait(false);
+        var instances = await ToListAsync(store.ListInstancesAsync(new InstanceQuery { ComputerReference = computerReference }, cancellationToken)).ConfigureAwait(false);
+        var byReference = instances.ToDictionary(i => i.Reference, StringComparer.Ordinal);
+
+        // Root titles: roots on other computers are looked up once each.
+        var rootTitles = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var rootReference in instances.Where(i => !i.Shared).Select(i => i.RootReference).Distinct(StringComparer.Ordinal))
+        {
+            var root = byReference.GetValueOrDefault(rootReference) ?? await store.GetInstanceAsync(rootReference, cancellationToken).ConfigureAwait(false);
+            if (root is not null)
+            {
+                rootTitles[rootReference] = root.Title;
+            }
+        }
+
+        var sharedByHost = instances.Where(i => i.Shared && i.HostInstanceReference is not null).ToLookup(i => i.HostInstanceReference!, StringComparer.Ordinal);
+        var documents = new List<PartitionInstance>(partitions.Count);
+        foreach (var partition in partitions)
+        {
+            var instance = partition.InstanceReference is { } reference ? byReference.GetValueOrDefault(reference) : null;
+            if (instance is null)
+            {
+                documents.Add(new PartitionInstance { ComputerReference = computerReference, PartitionReference = partition.Reference, Addresses = partition.Addresses });
+                continue;
+            }
+
+            documents.Add(new PartitionInstance
+            {
+                ComputerReference = computerReference,
+                PartitionReference = partition.Reference,
+                InstanceReference = instance.Reference,
+                Title = instance.Title,
+                RootTitle = rootTitles.GetValueOrDefault(instance.RootReference),
+                SoftwareReleaseUrl = instance.SoftwareReleaseUrl,
+                SoftwareType = instance.SoftwareType,
+                RequestedState = instance.RequestedState,
+                Parameters = instance.Parameters,
+                SharedInstances = [.. sharedByHost[instance.Reference].Select(s => new SharedInstanceEntry(s.Reference, s.Title, s.SoftwareType, s.Parameters, s.Timestamp))],
+                Addresses = partition.Addresses,
+                Timestamp = instance.Timestamp,
+                ConnectionParameters = instance.ConnectionParameters,
+            });
+        }
+
+        return new ComputerDocument(computerReference, installations, documents);
+    }
+}

@@ -1,0 +1,133 @@
+-- SlapOS master store queries (SQLite). Each query starts with "-- name: <key>"; every dialect has the same keys.
+
+-- name: schema.create
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)
+
+-- name: schema.lock
+SELECT 1
+
+-- name: schema.current
+SELECT COALESCE(MAX(version), 0) FROM schema_version
+
+-- name: schema.record
+INSERT INTO schema_version (version, applied_at) VALUES (@Version, @AppliedAt)
+
+-- name: computer.upsert
+INSERT INTO computers (reference, title, address, netmask, owner_reference, attributes, allocation_open)
+VALUES (@Reference, @Title, @Address, @Netmask, @OwnerReference, @Attributes, @AllocationOpen)
+ON CONFLICT (reference) DO UPDATE SET
+    title = excluded.title,
+    address = COALESCE(excluded.address, computers.address),
+    netmask = COALESCE(excluded.netmask, computers.netmask),
+    owner_reference = excluded.owner_reference,
+    attributes = excluded.attributes,
+    allocation_open = excluded.allocation_open
+
+-- name: computer.ensure
+INSERT INTO computers (reference, address, netmask) VALUES (@Reference, @Address, @Netmask)
+ON CONFLICT (reference) DO UPDATE SET
+    address = COALESCE(excluded.address, computers.address),
+    netmask = COALESCE(excluded.netmask, computers.netmask)
+
+-- name: computer.select
+SELECT reference, title, address, netmask, owner_reference, attributes, allocation_open, last_contact FROM computers
+
+-- name: computer.touch
+UPDATE computers SET last_contact = @At WHERE reference = @Reference
+
+-- name: computer.recount
+UPDATE computers SET
+    free_partitions = (SELECT COUNT(*) FROM partitions p WHERE p.computer_reference = @Reference AND p.state = 'free'),
+    total_partitions = (SELECT COUNT(*) FROM partitions p WHERE p.computer_reference = @Reference)
+WHERE reference = @Reference
+
+-- name: computer.take-free
+UPDATE computers SET free_partitions = free_partitions - 1
+WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1
+
+-- name: computer.give-free
+UPDATE computers SET free_partitions = free_partitions + 1 WHERE reference = @Computer
+
+-- name: candidate.list
+SELECT c.reference, c.title, c.address, c.netmask, c.owner_reference, c.attributes, c.allocation_open, c.last_contact,
+       c.free_partitions, c.total_partitions,
+       CASE WHEN s.reported_state = 'available' THEN 1 ELSE 0 END AS installed
+FROM computers c
+LEFT JOIN supplies s ON s.computer_reference = c.reference AND s.software_release_url = @Url
+ORDER BY c.reference
+
+-- name: partition.list
+SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
+FROM partitions WHERE computer_reference = @Computer ORDER BY reference
+
+-- name: partition.insert
+INSERT INTO partitions (computer_reference, reference, addresses, tap) VALUES (@Computer, @Reference, @Addresses, @Tap)
+
+-- name: partition.update
+UPDATE partitions SET addresses = @Addresses, tap = @Tap, version = version + 1
+WHERE computer_reference = @Computer AND reference = @Reference
+
+-- name: partition.delete-free
+DELETE FROM partitions WHERE computer_reference = @Computer AND reference = @Reference AND state = 'free'
+
+-- name: partition.reserve
+UPDATE partitions SET state = 'busy', instance_reference = @Instance, version = version + 1
+WHERE computer_reference = @Computer AND state = 'free'
+  AND reference = (SELECT reference FROM partitions WHERE computer_reference = @Computer AND state = 'free' ORDER BY reference LIMIT 1)
+RETURNING reference
+
+-- name: partition.free
+UPDATE partitions SET state = 'free', instance_reference = NULL, version = version + 1
+WHERE computer_reference = @Computer AND reference = @Reference AND instance_reference = @Instance
+
+-- name: supply.set
+INSERT INTO supplies (computer_reference, software_release_url, requested_state) VALUES (@Computer, @Url, @State)
+ON CONFLICT (computer_reference, software_release_url) DO UPDATE SET requested_state = excluded.requested_state
+
+-- name: supply.report
+INSERT INTO supplies (computer_reference, software_release_url, requested_state, reported_state, error_message, reported_at)
+VALUES (@Computer, @Url, 'available', @State, @Error, @At)
+ON CONFLICT (computer_reference, software_release_url) DO UPDATE SET
+    reported_state = excluded.reported_state, error_message = excluded.error_message, reported_at = excluded.reported_at
+
+-- name: supply.list
+SELECT computer_reference, software_release_url, requested_state, reported_state, error_message, reported_at
+FROM supplies WHERE computer_reference = @Computer ORDER BY software_release_url
+
+-- name: instance.select
+SELECT reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
+       requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
+       timestamp_us, reported_state, error_message, reported_at, version
+FROM instances
+
+-- name: instance.insert
+INSERT INTO instances (reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
+       requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
+       timestamp_us, reported_state, error_message, reported_at, version)
+VALUES (@Reference, @Title, @RequesterReference, @RootReference, @SoftwareReleaseUrl, @SoftwareType, @Parameters, @Sla,
+       @RequestedState, @Shared, @ComputerReference, @PartitionReference, @HostInstanceReference, @ConnectionParameters,
+       @TimestampUs, @ReportedState, @ErrorMessage, @ReportedAt, 0)
+
+-- name: instance.update
+UPDATE instances SET title = @Title, software_release_url = @SoftwareReleaseUrl, software_type = @SoftwareType,
+       parameters = @Parameters, sla = @Sla, requested_state = @RequestedState,
+       host_instance_reference = @HostInstanceReference, connection_parameters = @ConnectionParameters,
+       timestamp_us = @TimestampUs, reported_state = @ReportedState, error_message = @ErrorMessage,
+       reported_at = @ReportedAt, version = version + 1
+WHERE reference = @Reference AND version = @Version
+
+-- name: instance.delete
+DELETE FROM instances WHERE reference = @Reference RETURNING computer_reference, partition_reference, shared
+
+-- name: usage.insert
+INSERT INTO usage_records (computer_reference, partition_reference, instance_reference, period_start, period_end,
+       cpu_seconds, memory_bytes, disk_bytes, process_count)
+VALUES (@ComputerReference, @PartitionReference, @InstanceReference, @PeriodStart, @PeriodEnd,
+       @CpuSeconds, @MemoryBytes, @DiskBytes, @ProcessCount)
+
+-- name: usage.list
+SELECT computer_reference, partition_reference, instance_reference, period_start, period_end,
+       cpu_seconds, memory_bytes, disk_bytes, process_count
+FROM usage_records
+WHERE (@Computer IS NULL OR computer_reference = @Computer) AND period_start >= @Start AND period_start < @End
+ORDER BY period_start, id

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SlapOS.Master;
+
+namespace SlapOS.Integration.Tests.MasterEngine;
+
+/// <summary>
+/// Two master engines with their own connection pools on one PostgreSQL database, 8 requesters each:
+/// more requests than partitions, and never a partition given twice.
+/// </summary>
+public sealed class PostgreSqlConcurrentAllocationTests : IAsyncLifetime
+{
+    private const string Release = "https://lab.example/software/kvm/software.cfg";
+    private readonly List<ServiceProvider> _providers = [];
+    private string _database = "";
+
+    public async Task InitializeAsync() => _database = await PostgresDatabase.CreateDatabaseAsync("race");
+
+    public async Task DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+
+        await PostgresDatabase.DropDatabaseAsync(_database);
+    }
+
+    [Fact]
+    public async Task Two_masters_allocate_1500_partitions_to_2000_requests_exactly_once()
+    {
+        var masterA = await StartMasterAsync("slapos-master-a");
+        var masterB = await StartMasterAsync("slapos-master-b");
+        for (var c = 0; c < 15; c++)
+        {
+            var reference = $"COMP-{c:D2}";
+            await masterA.RegisterComputerAsync(new Computer { Reference = reference }, default);
+            await masterA.FormatComputerAsync(new ComputerFormat(reference, null, null,
+                [.. Enumerable.Range(0, 100).Select(i => new ComputerPartition { ComputerReference = reference, Reference = $"slappart{i}" })]), default);
+        }
+
+        var titles = new ConcurrentQueue<string>(Enumerable.Range(0, 2000).Select(i => $"instance-{i:D4}"));
+        var allocated = new ConcurrentBag<SoftwareInstance>();
+        var refused = new ConcurrentBag<string>();
+        var failures = new ConcurrentBag<Exception>();
+        var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            var master = w % 2 == 0 ? masterA : masterB;
+            while (titles.TryDequeue(out var title))
+            {
+                try
+                {
+                    allocated.Add(await master.RequestAsync(new InstanceRequest { Title = title, SoftwareReleaseUrl = Release }, default));
+                }
+                catch (NoFreePartitionException)
+                {
+                    refused.Add(title);
+                }
+                catch (Exception e) when (e is SlapException or NpgsqlException)
+                {
+                    failures.Add(e);
+                }
+            }
+        }));
+        await Task.WhenAll(workers);
+
+        Assert.Empty(failures);
+        Assert.Equal(1500, allocated.Count);
+        Assert.Equal(500, refused.Count);
+        Assert.Equal(2000, allocated.Select(i => i.Title).Concat(refused).Distinct().Count());
+        Assert.Equal(1500, allocated.Select(i => (i.ComputerReference, i.PartitionReference)).Distinct().Count());
+
+        // What the database says, through the store.
+        var store = _providers[0].GetRequiredService<IMasterStore>();
+        var stored = new List<SoftwareInstance>();
+        await foreach (var instance in store.ListInstancesAsync(new InstanceQuery(), default))
+        {
+            stored.Add(instance);
+        }
+
+        Assert.Equal(1500, stored.Count);
+        Assert.Equal(allocated.Select(i => i.Reference).Order(), stored.Select(i => i.Reference).Order());
+        var busy = 0;
+        for (var c = 0; c < 15; c++)
+        {
+            foreach (var partition in await store.ListPartitionsAsync($"COMP-{c:D2}", default))
+            {
+                Assert.Equal(PartitionState.Busy, partition.State);
+                Assert.Equal(partition.Reference, stored.Single(i => i.Reference == partition.InstanceReference).PartitionReference);
+                busy++;
+            }
+        }
+
+        Assert.Equal(1500, busy);
+        Assert.All(await store.ListAllocationCandidatesAsync(Release, default), c => Assert.Equal(0, c.FreePartitions));
+    }
+
+    private async Task<ISlapMaster> StartMasterAsync(string applicationName)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(_database) { ApplicationName = applicationName, MaxPoolSize = 10 }.ConnectionString;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSlapOSMaster(m => m.UsePostgreSql(connectionString));
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        await provider.GetRequiredService<IMasterStore>().MigrateAsync(default);
+        return provider.GetRequiredService<ISlapMaster>();
+    }
+}
