@@ -27,7 +27,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
             k.UseSlapOSMutualTls();
             k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps());
         });
-        builder.Services.AddSlapOSMaster(m => m.UseBouncyCastleIdentity(o => o.Directory = caDirectory));
+        builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(caDirectory, "master.db")).UseBouncyCastleIdentity(o => o.Directory = caDirectory));
         app = builder.Build();
         app.MapGet("/whoami", SlapIdentityGate.Wrap(context =>
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace SlapOS.Master.Api.Security;
 
 /// <summary>Refuses to run the unauthenticated development mode on any address but loopback.</summary>
-internal sealed class InsecureLoopbackStartupCheck(IOptions<SlapOSMasterOptions> options, IServer server) : IHostedLifecycleService
+internal sealed class InsecureLoopbackStartupCheck(IOptions<SlapOSMasterOptions> options, IServiceProvider services) : IHostedLifecycleService
 {
     public Task StartedAsync(CancellationToken cancellationToken)
     {
@@ -15,7 +15,8 @@ internal sealed class InsecureLoopbackStartupCheck(IOptions<SlapOSMasterOptions>
             return Task.CompletedTask;
         }
 
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        // A host without a server (a worker, a test) exposes nothing.
+        var addresses = (services.GetService(typeof(IServer)) as IServer)?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var exposed = addresses.Where(a => !LoopbackGuard.IsLoopbackUrl(a)).ToList();
         if (exposed.Count > 0)
         {
