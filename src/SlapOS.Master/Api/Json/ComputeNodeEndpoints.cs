@@ -171,7 +171,7 @@ internal static class ComputeNodeEndpoints
         var master = context.RequestServices.GetRequiredService<ISlapMaster>();
         var reference = SlapReference.Validate(JsonDocuments.RequiredString(body, "computer_guid"), "computer_guid");
         var caller = context.GetSlapIdentity();
-        var computer = mustExist || caller.Kind == IdentityKind.Person ? await master.GetComputerAsync(reference, cancellationToken) : null;
+        var computer = mustExist || (caller.Kind == IdentityKind.Person && !caller.IsAdmin) ? await master.GetComputerAsync(reference, cancellationToken) : null;
         SlapAuthorization.DemandComputer(caller, reference, computer);
         return (master, reference);
     }
