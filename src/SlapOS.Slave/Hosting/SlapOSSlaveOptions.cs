@@ -58,6 +58,10 @@ public sealed class SlapOSSlaveOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ReportScriptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How many partitions an instance run processes at once (1, the default, is slapgrid's one at a time).</summary>
+    [Range(1, 256)]
+    public int InstanceParallelism { get; set; } = 1;
+
     /// <summary>Whether the host runs the node daemon (software, instance and report runs on intervals).</summary>
     public bool RunDaemon { get; set; } = true;
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SlapOS.Slave.Agent;
@@ -28,16 +29,44 @@ internal sealed class InstanceRun(
     public async Task<NodeRunResult> RunAsync(IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
     {
         var document = await master.GetComputerDocumentAsync(layout.ComputerReference, cancellationToken).ConfigureAwait(false);
-        var outcomes = new List<NodeItemOutcome>(document.Partitions.Count);
-        foreach (var partition in document.Partitions)
+        var outcomes = new NodeItemOutcome[document.Partitions.Count];
+        var parallelism = options.Value.InstanceParallelism;
+        if (parallelism <= 1)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var outcome = await ProcessAsync(partition, progress, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                outcomes[i] = await ProcessAsync(document.Partitions[i], progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await ProcessInParallelAsync(document.Partitions, outcomes, parallelism, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var outcome in outcomes)
+        {
             SlaveTelemetry.Items.Add(1, new("command", Command), new("status", outcome.Status.ToString()));
-            outcomes.Add(outcome);
         }
 
         return NodeRunResult.FromOutcomes(outcomes) with { NewestTimestamp = Newest(document) };
+    }
+
+    private async Task ProcessInParallelAsync(IReadOnlyList<PartitionInstance> partitions, NodeItemOutcome[] outcomes, int parallelism, IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
+    {
+        var run = Parallel.ForEachAsync(
+            Enumerable.Range(0, partitions.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, token) => outcomes[i] = await ProcessAsync(partitions[i], progress, token).ConfigureAwait(false));
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        catch (Exception) when (run.Exception?.InnerExceptions.OfType<MasterUnreachableException>().FirstOrDefault() is { } offline)
+        {
+            // The master went away: that is what the run reports, not the cancellations it caused.
+            ExceptionDispatchInfo.Throw(offline);
+        }
     }
 
     internal static InstanceTimestamp? Newest(ComputerDocument document) =>
