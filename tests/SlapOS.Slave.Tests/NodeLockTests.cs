@@ -39,4 +39,25 @@ public sealed class NodeLockTests : IDisposable
         Assert.Equal(NodeExitCode.Ok, (await _node.Agent.InstanceAsync()).ExitCode);
         Assert.True(File.Exists(Path.Combine(_node.InstanceRoot, ".slapgrid.lock")));
     }
+
+    [Fact]
+    public async Task The_lock_is_an_flock_other_processes_see()
+    {
+        var path = Path.Combine(_node.InstanceRoot, ".slapgrid.lock");
+        using (var held = SlapOS.Slave.Locking.NodeLock.TryAcquire(path))
+        {
+            Assert.NotNull(held);
+            Assert.Null(SlapOS.Slave.Locking.NodeLock.TryAcquire(path));
+            Assert.Equal(1, await FlockAsync(path));
+        }
+
+        Assert.Equal(0, await FlockAsync(path));
+    }
+
+    private static async Task<int> FlockAsync(string path)
+    {
+        using var flock = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock", ["--nonblock", "--exclusive", path, "true"]) { UseShellExecute = false })!;
+        await flock.WaitForExitAsync();
+        return flock.ExitCode;
+    }
 }
