@@ -284,4 +284,32 @@ public sealed class InstanceRunTests : IDisposable
         await node.Supervisor.Received(1).UpdateGroupAsync("slappart7",
             Arg.Is<IReadOnlyList<ProgramDefinition>>(p => p.Single().User == "slapuser7"), Arg.Any<CancellationToken>());
     }
+
+    [Fact]
+    public async Task A_run_interrupted_during_deployment_leaves_no_timestamp_and_the_next_run_converges()
+    {
+        _node.AddInstance("slappart0", NodeFixture.Timestamp(2000));
+        _node.WriteTimestamp("slappart0", NodeFixture.Timestamp(1000));
+        using var interrupt = new CancellationTokenSource();
+        _node.Installer.DeployInstanceAsync(Arg.Any<InstanceDeployment>(), Arg.Any<CancellationToken>())
+            .Returns(async call =>
+            {
+                await interrupt.CancelAsync();
+                call.Arg<CancellationToken>().ThrowIfCancellationRequested();
+                return InstanceDeploymentResult.Empty;
+            });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _node.Agent.InstanceAsync(null, interrupt.Token));
+
+        Assert.Equal(NodeFixture.Timestamp(1000).ToString(), _node.ReadTimestampFile("slappart0"));
+        await _node.Master.DidNotReceiveWithAnyArgs().ReportInstanceStateAsync(default!, default!, default, default, default);
+
+        _node.Installer.DeployInstanceAsync(Arg.Any<InstanceDeployment>(), Arg.Any<CancellationToken>())
+            .Returns(InstanceDeploymentResult.Empty);
+        var rerun = await _node.Agent.InstanceAsync();
+
+        Assert.Equal(NodeExitCode.Ok, rerun.ExitCode);
+        Assert.Equal(NodeFixture.Timestamp(2000).ToString(), _node.ReadTimestampFile("slappart0"));
+        await _node.Supervisor.Received(1).UpdateGroupAsync("slappart0", Arg.Any<IReadOnlyList<ProgramDefinition>>(), Arg.Any<CancellationToken>());
+    }
 }
