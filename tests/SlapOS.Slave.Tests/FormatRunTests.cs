@@ -38,4 +38,36 @@ public sealed class FormatRunTests : IDisposable
             Arg.Is<ComputerFormat>(f => f.ComputerReference == NodeFixture.Computer && f.Address == "127.0.0.1" && f.Netmask == "255.0.0.0" && f.Partitions == formatted),
             Arg.Any<CancellationToken>());
     }
+
+    [Fact]
+    public async Task A_computer_new_to_the_master_is_formatted_keeping_partitions_deployed_here()
+    {
+        _node.Master.GetComputerDocumentAsync(NodeFixture.Computer, Arg.Any<CancellationToken>())
+            .Returns<ComputerDocument>(_ => throw new SlapNotFoundException("computer", NodeFixture.Computer));
+        _node.CreatePartition("slappart9");
+        _node.WriteTimestamp("slappart9", NodeFixture.Timestamp(1000));
+        _node.CreatePartition("slappart1");
+        _node.Formatter.FormatAsync(Arg.Any<PartitionLayout>(), Arg.Any<CancellationToken>()).Returns(Array.Empty<ComputerPartition>());
+
+        var result = await _node.Agent.FormatAsync();
+
+        Assert.Equal(NodeExitCode.Ok, result.ExitCode);
+        await _node.Formatter.Received(1).FormatAsync(
+            Arg.Is<PartitionLayout>(l => l.BusyPartitions.SetEquals(new[] { "slappart9" })),
+            Arg.Any<CancellationToken>());
+        await _node.Master.Received(1).ReportFormatAsync(Arg.Any<ComputerFormat>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Format_with_the_master_unreachable_changes_nothing()
+    {
+        _node.Master.GetComputerDocumentAsync(NodeFixture.Computer, Arg.Any<CancellationToken>())
+            .Returns<ComputerDocument>(_ => throw new MasterUnreachableException("down"));
+
+        var result = await _node.Agent.FormatAsync();
+
+        Assert.Equal(NodeExitCode.Offline, result.ExitCode);
+        Assert.Empty(_node.Formatter.ReceivedCalls());
+    }
 }
+

@@ -312,4 +312,21 @@ public sealed class InstanceRunTests : IDisposable
         Assert.Equal(NodeFixture.Timestamp(2000).ToString(), _node.ReadTimestampFile("slappart0"));
         await _node.Supervisor.Received(1).UpdateGroupAsync("slappart0", Arg.Any<IReadOnlyList<ProgramDefinition>>(), Arg.Any<CancellationToken>());
     }
+
+    [Fact]
+    public async Task A_newer_shared_instance_makes_its_host_redeploy()
+    {
+        var shared = new SharedInstanceEntry("SHARED-1", "site", "default", new Dictionary<string, string>(), NodeFixture.Timestamp(3000));
+        _node.Partitions.Add(NodeFixture.Instance("slappart0", NodeFixture.Timestamp(1000)) with { SharedInstances = [shared] });
+        _node.CreatePartition("slappart0");
+        _node.WriteTimestamp("slappart0", NodeFixture.Timestamp(1000));
+
+        var result = await _node.Agent.InstanceAsync();
+
+        Assert.Equal(NodeItemStatus.Done, Assert.Single(result.Outcomes).Status);
+        Assert.Equal(NodeFixture.Timestamp(3000).ToString(), _node.ReadTimestampFile("slappart0"));
+        Assert.Equal(NodeFixture.Timestamp(3000), result.NewestTimestamp);
+        Assert.Equal(NodeItemStatus.Skipped, Assert.Single((await _node.Agent.InstanceAsync()).Outcomes).Status);
+    }
 }
+

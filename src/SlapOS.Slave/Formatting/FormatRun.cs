@@ -19,8 +19,10 @@ internal sealed class FormatRun(
 
     public async Task<NodeRunResult> RunAsync(IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
     {
-        var document = await master.GetComputerDocumentAsync(layout.ComputerReference, cancellationToken).ConfigureAwait(false);
-        var busy = document.Partitions.Where(NodeLayout.HoldsInstance).Select(p => p.PartitionReference);
+        var busy = new HashSet<string>(await BusyOnMasterAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+
+        // A partition that applied an instance here is busy too, whatever the master says: never drop it.
+        busy.UnionWith(LocallyDeployedPartitions());
         progress?.Report(new NodeProgress(Command, layout.ComputerReference, "formatting"));
         var partitions = await formatter.FormatAsync(layout.ToPartitionLayout(busy), cancellationToken).ConfigureAwait(false);
         progress?.Report(new NodeProgress(Command, layout.ComputerReference, "uploading"));
@@ -29,5 +31,32 @@ internal sealed class FormatRun(
             cancellationToken).ConfigureAwait(false);
         logger.Formatted(partitions.Count);
         return NodeRunResult.FromOutcomes(partitions.Select(p => new NodeItemOutcome(p.Reference, NodeItemStatus.Done)).ToList());
+    }
+
+    private async Task<IEnumerable<string>> BusyOnMasterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var document = await master.GetComputerDocumentAsync(layout.ComputerReference, cancellationToken).ConfigureAwait(false);
+            return document.Partitions.Where(NodeLayout.HoldsInstance).Select(p => p.PartitionReference);
+        }
+        catch (SlapNotFoundException)
+        {
+            // A new computer: the master knows no partition of it yet, so none is busy there.
+            return [];
+        }
+    }
+
+    private List<string> LocallyDeployedPartitions()
+    {
+        if (!Directory.Exists(layout.InstanceRoot))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(layout.InstanceRoot)
+            .Where(d => File.Exists(Path.Combine(d, NodeLayout.TimestampFileName)))
+            .Select(d => Path.GetFileName(d))
+            .ToList();
     }
 }

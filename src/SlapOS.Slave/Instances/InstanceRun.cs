@@ -70,7 +70,22 @@ internal sealed class InstanceRun(
     }
 
     internal static InstanceTimestamp? Newest(ComputerDocument document) =>
-        document.Partitions.Select(p => p.Timestamp).Where(t => t is not null).DefaultIfEmpty().Max();
+        document.Partitions.Where(NodeLayout.HoldsInstance).Select(p => (InstanceTimestamp?)EffectiveTimestamp(p)).DefaultIfEmpty().Max();
+
+    /// <summary>What the partition must have applied: its own timestamp or a newer one of a shared instance it hosts (as slapgrid).</summary>
+    internal static InstanceTimestamp EffectiveTimestamp(PartitionInstance partition)
+    {
+        var timestamp = partition.Timestamp!.Value;
+        foreach (var shared in partition.SharedInstances)
+        {
+            if (shared.Timestamp > timestamp)
+            {
+                timestamp = shared.Timestamp;
+            }
+        }
+
+        return timestamp;
+    }
 
     private async Task<NodeItemOutcome> ProcessAsync(PartitionInstance partition, IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
     {
@@ -80,7 +95,7 @@ internal sealed class InstanceRun(
             return new NodeItemOutcome(reference, NodeItemStatus.Skipped, "free partition");
         }
 
-        var timestamp = partition.Timestamp!.Value;
+        var timestamp = EffectiveTimestamp(partition);
         string partitionPath;
         try
         {
