@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using SlapOS.Slave.Agent;
 using SlapOS.Slave.Instances;
 
@@ -7,7 +8,7 @@ namespace SlapOS.Slave.Promises;
 /// <c>slapos node promise</c>: runs the promises of every deployed partition requested <c>started</c>
 /// (without redeploying), reporting an error to the master for each partition whose promise fails.
 /// </summary>
-internal sealed class PromiseRun(ISlapMasterClient master, PromiseRunner promises, NodeLayout layout)
+internal sealed class PromiseRun(ISlapMasterClient master, PromiseRunner promises, NodeLayout layout, ILogger<PromiseRun> logger)
 {
     private const string Command = "promise";
 
@@ -23,28 +24,40 @@ internal sealed class PromiseRun(ISlapMasterClient master, PromiseRunner promise
                 continue;
             }
 
-            var path = layout.PartitionPath(reference);
-            if (PartitionTimestamp.Read(path) is null)
+            try
             {
-                outcomes.Add(new NodeItemOutcome(reference, NodeItemStatus.NotReady, "not deployed yet"));
-                continue;
+                outcomes.Add(await CheckAsync(reference, progress, cancellationToken).ConfigureAwait(false));
             }
-
-            progress?.Report(new NodeProgress(Command, reference, "promises"));
-            var failed = (await promises.RunAsync(path, layout.UserFor(reference), cancellationToken).ConfigureAwait(false))
-                .Where(p => !p.Success)
-                .ToList();
-            if (failed.Count == 0)
+            catch (Exception ex) when (ex is not MasterUnreachableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                outcomes.Add(new NodeItemOutcome(reference, NodeItemStatus.Done));
-                continue;
+                logger.PartitionFailed(reference, ex);
+                outcomes.Add(new NodeItemOutcome(reference, NodeItemStatus.Failed, ex.Message));
             }
-
-            var message = InstanceRun.PromiseFailureMessage(failed);
-            await master.ReportInstanceStateAsync(layout.ComputerReference, reference, ReportedState.Error, message, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(new NodeItemOutcome(reference, NodeItemStatus.PromiseFailed, message));
         }
 
         return NodeRunResult.FromOutcomes(outcomes);
+    }
+
+    private async Task<NodeItemOutcome> CheckAsync(string reference, IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
+    {
+        var path = layout.PartitionPath(reference);
+        if (PartitionTimestamp.Read(path) is null)
+        {
+            return new NodeItemOutcome(reference, NodeItemStatus.NotReady, "not deployed yet");
+        }
+
+        progress?.Report(new NodeProgress(Command, reference, "promises"));
+        var failed = (await promises.RunAsync(path, layout.UserFor(reference), cancellationToken).ConfigureAwait(false))
+            .Where(p => !p.Success)
+            .ToList();
+        if (failed.Count == 0)
+        {
+            return new NodeItemOutcome(reference, NodeItemStatus.Done);
+        }
+
+        var message = InstanceRun.PromiseFailureMessage(failed);
+        logger.PromisesFailed(reference, failed.Count);
+        await master.ReportInstanceStateAsync(layout.ComputerReference, reference, ReportedState.Error, message, cancellationToken).ConfigureAwait(false);
+        return new NodeItemOutcome(reference, NodeItemStatus.PromiseFailed, message);
     }
 }
