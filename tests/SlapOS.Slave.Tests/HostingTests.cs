@@ -20,4 +20,52 @@ public class HostingTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlapOSSlaveOptions>>().Value);
         Assert.Contains("ComputerReference", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("PromiseTimeout", "00:00:00")]
+    [InlineData("MaximumPeriodicity", "00:00:00")]
+    [InlineData("InstanceInterval", "-00:00:01")]
+    [InlineData("PartitionAmount", "0")]
+    public void Bad_node_settings_fail_validation_with_their_name(string setting, string value)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["SlapOS:Slave:ComputerReference"] = "COMP-1",
+                ["SlapOS:Slave:MasterUrl"] = "http://127.0.0.1:1",
+                ["SlapOS:Slave:" + setting] = value,
+            })
+            .Build());
+        services.AddSlapOSSlave();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlapOSSlaveOptions>>().Value);
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adding_the_node_twice_registers_one_agent_and_one_daemon()
+    {
+        var services = new ServiceCollection();
+        services.AddSlapOSSlave();
+        services.AddSlapOSSlave();
+
+        Assert.Single(services, d => d.ServiceType == typeof(SlapOS.Slave.Agent.INodeAgent));
+        Assert.Single(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
+    }
+
+    [Fact]
+    public void Defaults_are_the_documented_ones()
+    {
+        var options = new SlapOSSlaveOptions();
+
+        Assert.Equal(TimeSpan.FromDays(1), options.MaximumPeriodicity);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.PromiseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.SoftwareInterval);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.InstanceInterval);
+        Assert.Equal(TimeSpan.FromSeconds(300), options.ReportInterval);
+        Assert.True(options.RunDaemon);
+    }
 }
+

@@ -30,4 +30,17 @@ public interface ISlapMasterClient
 
     /// <summary>Sends the computer's usage document.</summary>
     Task ReportUsageAsync(UsageReport report, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits until the master signals that something changed for the computer (a partition timestamp
+    /// newer than <paramref name="since"/>, or a supply), or until <paramref name="timeout"/> passes.
+    /// Clients with a long-poll or a cheap "changed since" call override it; the default just waits
+    /// for the timeout and answers <see langword="false"/>, so a node still runs on its intervals.
+    /// </summary>
+    /// <returns><see langword="true"/> when the master signalled a change before the timeout.</returns>
+    async Task<bool> WaitForChangeAsync(string computerReference, InstanceTimestamp? since, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await Task.Delay(timeout, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
 }

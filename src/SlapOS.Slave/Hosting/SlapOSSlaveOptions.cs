@@ -28,4 +28,56 @@ public sealed class SlapOSSlaveOptions
     /// <summary>How many partitions <c>format</c> ensures.</summary>
     [Range(1, 10_000)]
     public int PartitionAmount { get; set; } = 10;
+
+    /// <summary>Prefix of partition references (<c>slappart</c>).</summary>
+    [Required]
+    public string PartitionPrefix { get; set; } = "slappart";
+
+    /// <summary>Prefix of partition users (<c>slapuser</c>): partition <c>slappartN</c> runs as <c>slapuserN</c>.</summary>
+    [Required]
+    public string PartitionUserPrefix { get; set; } = "slapuser";
+
+    /// <summary>Whether programs, promises and deployments run as the partition user (the node runs as root).</summary>
+    public bool RunAsPartitionUser { get; set; }
+
+    /// <summary>The computer's main address, uploaded by <c>format</c>.</summary>
+    public string? ComputerAddress { get; set; }
+
+    /// <summary>The computer's netmask, uploaded by <c>format</c>.</summary>
+    public string? ComputerNetmask { get; set; }
+
+    /// <summary>An unchanged partition is still reprocessed when its last successful run is older than this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan MaximumPeriodicity { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long one promise (<c>etc/promise/*</c>) may run before it is killed and counted as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan PromiseTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long one report script (<c>etc/report/*</c>) may run before it is killed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ReportScriptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many partitions an instance run processes at once (1, the default, is slapgrid's one at a time).</summary>
+    [Range(1, 256)]
+    public int InstanceParallelism { get; set; } = 1;
+
+    /// <summary>Whether the host runs the node daemon (software, instance and report runs on intervals).</summary>
+    public bool RunDaemon { get; set; } = true;
+
+    /// <summary>Interval between two software runs of the daemon.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SoftwareInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Interval between two instance runs of the daemon (it wakes up earlier when the master signals a change).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan InstanceInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Interval between two report runs of the daemon.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Longest wait of the daemon between two attempts while the master is unreachable (the wait doubles from 5 s up to this).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaximumOfflineBackoff { get; set; } = TimeSpan.FromMinutes(5);
 }

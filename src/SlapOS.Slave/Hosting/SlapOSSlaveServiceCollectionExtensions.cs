@@ -1,6 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SlapOS.Slave;
+using SlapOS.Slave.Agent;
+using SlapOS.Slave.Daemon;
+using SlapOS.Slave.Formatting;
+using SlapOS.Slave.Instances;
+using SlapOS.Slave.Processes;
+using SlapOS.Slave.Promises;
+using SlapOS.Slave.Reporting;
+using SlapOS.Slave.Software;
 
 namespace SlapOS;
 
@@ -9,7 +17,10 @@ public static class SlapOSSlaveServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the node's services with their defaults (registered with <c>TryAdd*</c>, so calling this
-    /// twice is safe and a later <c>Use…</c> wins), binds <c>SlapOS:Slave</c> and validates it at start-up.
+    /// twice is safe and a later <c>Use…</c> wins), binds <c>SlapOS:Slave</c> and validates it at start-up:
+    /// the node agent (<see cref="INodeAgent"/>) and the node daemon (a hosted service that runs when
+    /// <c>SlapOS:Slave:RunDaemon</c> is true). The formatter, installer, supervisor and master client
+    /// come from the providers' <c>Use…</c> methods.
     /// </summary>
     public static ISlapOSSlaveBuilder AddSlapOSSlave(this IServiceCollection services, Action<ISlapOSSlaveBuilder>? configure = null)
     {
@@ -19,6 +30,20 @@ public static class SlapOSSlaveServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton<NodeLayout>();
+        services.TryAddSingleton<ExecutableRunner>();
+        services.TryAddSingleton<PromiseRunner>();
+        services.TryAddSingleton<ConnectionPublisher>();
+        services.TryAddSingleton<CrashBangRegistry>();
+        services.TryAddSingleton<CrashBangWatcher>();
+        services.TryAddSingleton<FormatRun>();
+        services.TryAddSingleton<SoftwareRun>();
+        services.TryAddSingleton<InstanceRun>();
+        services.TryAddSingleton<ReportRun>();
+        services.TryAddSingleton<PromiseRun>();
+        services.TryAddSingleton<INodeAgent, NodeAgent>();
+        services.AddHostedService<SlapgridDaemon>();
 
         var builder = new SlapOSSlaveBuilder(services);
         configure?.Invoke(builder);

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SlapOS.Slave.Agent;
+
+namespace SlapOS.Slave.Formatting;
+
+/// <summary>
+/// <c>slapos node format</c>: ensures the partitions through the formatter, keeping every partition the
+/// master says is busy, and uploads them to the master.
+/// </summary>
+internal sealed class FormatRun(
+    ISlapMasterClient master,
+    IPartitionFormatter formatter,
+    NodeLayout layout,
+    IOptions<SlapOSSlaveOptions> options,
+    ILogger<FormatRun> logger)
+{
+    private const string Command = "format";
+
+    public async Task<NodeRunResult> RunAsync(IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
+    {
+        var busy = new HashSet<string>(await BusyOnMasterAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+
+        // A partition that applied an instance here is busy too, whatever the master says: never drop it.
+        busy.UnionWith(LocallyDeployedPartitions());
+        progress?.Report(new NodeProgress(Command, layout.ComputerReference, "formatting"));
+        var partitions = await formatter.FormatAsync(layout.ToPartitionLayout(busy), cancellationToken).ConfigureAwait(false);
+        progress?.Report(new NodeProgress(Command, layout.ComputerReference, "uploading"));
+        await master.ReportFormatAsync(
+            new ComputerFormat(layout.ComputerReference, options.Value.ComputerAddress, options.Value.ComputerNetmask, partitions),
+            cancellationToken).ConfigureAwait(false);
+        logger.Formatted(partitions.Count);
+        return NodeRunResult.FromOutcomes(partitions.Select(p => new NodeItemOutcome(p.Reference, NodeItemStatus.Done)).ToList());
+    }
+
+    private async Task<IEnumerable<string>> BusyOnMasterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var document = await master.GetComputerDocumentAsync(layout.ComputerReference, cancellationToken).ConfigureAwait(false);
+            return document.Partitions.Where(NodeLayout.HoldsInstance).Select(p => p.PartitionReference);
+        }
+        catch (SlapNotFoundException)
+        {
+            // A new computer: the master knows no partition of it yet, so none is busy there.
+            return [];
+        }
+    }
+
+    private List<string> LocallyDeployedPartitions()
+    {
+        if (!Directory.Exists(layout.InstanceRoot))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(layout.InstanceRoot)
+            .Where(d => File.Exists(Path.Combine(d, NodeLayout.TimestampFileName)))
+            .Select(d => Path.GetFileName(d))
+            .ToList();
+    }
+}
