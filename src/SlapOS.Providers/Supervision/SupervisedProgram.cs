@@ -253,6 +253,7 @@ internal sealed class SupervisedProgram : IDisposable
 
         await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var code = await TerminateAsync(run);
+        run.Dispose();
         lock (sync)
         {
             current = null;
@@ -349,6 +350,7 @@ internal sealed class SupervisedProgram : IDisposable
                 var ranFor = time.GetUtcNow() - (startedAt ?? time.GetUtcNow());
                 current = null;
                 exitCode = code;
+                run.Dispose();
                 if (Definition.Watched)
                 {
                     crashes.Publish(new ProgramCrash(group, Definition.Name, code, time.GetUtcNow()));
