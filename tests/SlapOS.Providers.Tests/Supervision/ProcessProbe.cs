@@ -49,6 +49,30 @@ internal static class ProcessProbe
         return found;
     }
 
+    /// <summary>
+    /// Like <see cref="WithCommandLineContaining"/>, without the processes whose parent also matches:
+    /// a shell forks before it execs a command, and for that instant the child still shows the
+    /// shell's command line; it is not a second copy of the program.
+    /// </summary>
+    public static List<int> CopiesOf(string marker)
+    {
+        var all = WithCommandLineContaining(marker);
+        return [.. all.Where(pid => !all.Contains(ParentOf(pid)))];
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat"));
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The real uid of a process.</summary>
     public static int UserId(int pid)
     {

@@ -342,8 +342,8 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         return ReadPid(name);
     }
 
-    /// <summary>Live processes running the script <paramref name="name"/>.</summary>
-    protected List<int> ProcessesOf(string name) => ProcessProbe.WithCommandLineContaining(Path.Combine(Root, "bin", name + ".sh"));
+    /// <summary>Live copies of the script <paramref name="name"/> (a copy's momentary forks not counted).</summary>
+    protected List<int> ProcessesOf(string name) => ProcessProbe.CopiesOf(Path.Combine(Root, "bin", name + ".sh"));
 
     protected static string[] Lines(string file) => File.Exists(file) ? File.ReadAllLines(file) : [];
 
