@@ -46,8 +46,21 @@ internal sealed class NativeSupervisor : IProcessSupervisor, IAsyncDisposable
             throw new SlapValidationException("program", $"'{duplicate.Key}' is defined twice in group '{group}'");
         }
 
-        var supervised = groups.GetOrAdd(group, name => new SupervisedGroup(name, Path.Combine(options.StateDirectory, name)));
-        await supervised.Gate.WaitAsync(cancellationToken);
+        SupervisedGroup supervised;
+        while (true)
+        {
+            supervised = groups.GetOrAdd(group, name => new SupervisedGroup(name, Path.Combine(options.StateDirectory, name)));
+            await supervised.Gate.WaitAsync(cancellationToken);
+
+            // The group may have been removed while we waited: then work on its successor.
+            if (groups.TryGetValue(group, out var currentGroup) && ReferenceEquals(currentGroup, supervised))
+            {
+                break;
+            }
+
+            supervised.Gate.Release();
+        }
+
         try
         {
             Directory.CreateDirectory(supervised.Directory);

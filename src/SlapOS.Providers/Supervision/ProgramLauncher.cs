@@ -11,8 +11,10 @@ namespace SlapOS.Providers.Supervision;
 /// </summary>
 internal static class ProgramLauncher
 {
-    private const string SetsidPath = "/usr/bin/setsid";
-    private const string SetprivPath = "/usr/bin/setpriv";
+    // Declared first: static fields initialize in order, and Locate uses it.
+    private static readonly string[] ToolDirectories = ["/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/"];
+    private static readonly string SetsidPath = Locate("setsid");
+    private static readonly string SetprivPath = Locate("setpriv");
 
     // $1 = stdout log, $2 = stderr log (empty: same as stdout); the rest is the command line.
     private const string RedirectScript =
@@ -75,6 +77,10 @@ internal static class ProgramLauncher
 
         return Process.Start(startInfo) ?? throw new InvalidOperationException($"Program '{definition.Name}' could not be started.");
     }
+
+    // util-linux lives in /usr/bin on merged-/usr systems, in /bin on older ones.
+    private static string Locate(string tool) =>
+        ToolDirectories.Select(d => d + tool).FirstOrDefault(File.Exists) ?? "/usr/bin/" + tool;
 
     private static void CreateParent(string file)
     {
