@@ -1,1 +1,3 @@
 [assembly: CollectionBehavior(DisableTestParallelization = false)]
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

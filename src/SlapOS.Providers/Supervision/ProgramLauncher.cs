@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SlapOS.Providers.Supervision;
+
+/// <summary>
+/// Starts one program in its own session and process group (through <c>setsid</c>), with its
+/// output appended to log files opened by a tiny shell step, and as the partition user through
+/// <c>setpriv</c> when the host runs as root. The program writes to its log files itself, so it
+/// keeps running (and logging) while the host restarts.
+/// </summary>
+internal static class ProgramLauncher
+{
+    // Declared first: static fields initialize in order, and Locate uses it.
+    private static readonly string[] ToolDirectories = ["/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/"];
+    private static readonly string SetsidPath = Locate("setsid");
+    private static readonly string SetprivPath = Locate("setpriv");
+
+    // $1 = stdout log, $2 = stderr log (empty: same as stdout); the rest is the command line.
+    private const string RedirectScript =
+        "out=$1; err=$2; shift 2; " +
+        "if [ -z \"$err\" ]; then exec </dev/null >>\"$out\" 2>&1; else exec </dev/null >>\"$out\" 2>>\"$err\"; fi; " +
+        "exec \"$@\"";
+
+    /// <summary>The stdout log file of a program (default <c>&lt;workdir&gt;/var/log/&lt;name&gt;.log</c>).</summary>
+    public static string StdoutLog(ProgramDefinition definition) =>
+        definition.StdoutLogFile ?? Path.Combine(definition.WorkingDirectory, "var", "log", definition.Name + ".log");
+
+    /// <summary>Starts the program; the returned process is the leader of its new process group.</summary>
+    public static Process Start(ProgramDefinition definition)
+    {
+        if (!Directory.Exists(definition.WorkingDirectory))
+        {
+            throw new InvalidOperationException($"The working directory '{definition.WorkingDirectory}' of program '{definition.Name}' does not exist.");
+        }
+
+        var stdout = StdoutLog(definition);
+        CreateParent(stdout);
+        if (definition.StderrLogFile is not null)
+        {
+            CreateParent(definition.StderrLogFile);
+        }
+
+        var startInfo = new ProcessStartInfo(SetsidPath)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = definition.WorkingDirectory,
+        };
+        startInfo.ArgumentList.Add("/bin/sh");
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add(RedirectScript);
+        startInfo.ArgumentList.Add("slapos-program");
+        startInfo.ArgumentList.Add(stdout);
+        startInfo.ArgumentList.Add(definition.StderrLogFile ?? string.Empty);
+
+        if (definition.User is not null && PosixProcess.IsRoot)
+        {
+            var ids = PosixProcess.LookupUser(definition.User)
+                ?? throw new InvalidOperationException($"The user '{definition.User}' of program '{definition.Name}' does not exist.");
+            startInfo.ArgumentList.Add(SetprivPath);
+            startInfo.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--reuid={ids.UserId}"));
+            startInfo.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--regid={ids.GroupId}"));
+            startInfo.ArgumentList.Add("--init-groups");
+            startInfo.ArgumentList.Add("--");
+        }
+
+        startInfo.ArgumentList.Add(definition.Command);
+        foreach (var argument in definition.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in definition.Environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        return Process.Start(startInfo) ?? throw new InvalidOperationException($"Program '{definition.Name}' could not be started.");
+    }
+
+    // util-linux lives in /usr/bin on merged-/usr systems, in /bin on older ones.
+    private static string Locate(string tool) =>
+        ToolDirectories.Select(d => d + tool).FirstOrDefault(File.Exists) ?? "/usr/bin/" + tool;
+
+    private static void CreateParent(string file)
+    {
+        var directory = Path.GetDirectoryName(file);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}
