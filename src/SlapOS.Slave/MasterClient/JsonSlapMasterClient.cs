@@ -340,6 +340,12 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
 
     private static SlapException Error(HttpStatusCode status, string? type, string message, bool isRequest)
     {
+        // SlapOS answers "no free partition" as a 403 Forbidden.
+        if (isRequest && (int)status is 403 or 404 && message.Contains("No free", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SlapException(SlapErrorKind.NoCapacity, message);
+        }
+
         // Our master names the kind in "type"; SlapOS's own master only gives the HTTP reason.
         if (type is not null && Enum.TryParse<SlapErrorKind>(type, ignoreCase: false, out var kind) && Enum.IsDefined(kind))
         {
@@ -349,8 +355,6 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         return status switch
         {
             HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new SlapException(SlapErrorKind.Validation, message),
-            HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized when isRequest && message.Contains("No free", StringComparison.OrdinalIgnoreCase)
-                => new SlapException(SlapErrorKind.NoCapacity, message),
             HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => new SlapForbiddenException(message),
             HttpStatusCode.NotFound => new SlapException(isRequest ? SlapErrorKind.NoCapacity : SlapErrorKind.NotFound, message),
             HttpStatusCode.RequestTimeout => new SlapException(SlapErrorKind.NotReady, message),
