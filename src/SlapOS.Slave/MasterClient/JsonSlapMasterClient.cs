@@ -1,0 +1,415 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace SlapOS.Slave;
+
+/// <summary>
+/// A master client over the SlapOS JSON API v0 (<c>POST /slapos.&lt;verb&gt;.v0.&lt;object&gt;</c>), the
+/// primary API of our master. Errors <c>{"status","type","title"}</c> become <see cref="SlapException"/>s.
+/// The JSON API takes a child request's requester from the client's certificate, not from the body.
+/// </summary>
+public sealed class JsonSlapMasterClient : ISlapMasterClient
+{
+    private const string Api = "json";
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = 64 };
+
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+
+    // (computer, partition) → instance_guid, learned from computer documents: the JSON API names instances, not partitions.
+    private readonly ConcurrentDictionary<(string Computer, string Partition), string> _instances = new();
+
+    /// <summary>Creates the client over <paramref name="http"/> (its base address is the master URL).</summary>
+    public JsonSlapMasterClient(HttpClient http, IOptions<SlapOSSlaveOptions> options, ILogger<JsonSlapMasterClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        _http = http;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public async Task<ComputerDocument> GetComputerDocumentAsync(string computerReference, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(computerReference);
+        var computer = new JsonObject { ["computer_guid"] = computerReference };
+
+        using var installationsAnswer = await CallAsync("slapos.allDocs.v0.compute_node_software_installation_list", computer, cancellationToken);
+        var installations = ResultList(installationsAnswer)
+            .Select(item => new SoftwareInstallation
+            {
+                ComputerReference = computerReference,
+                SoftwareReleaseUrl = RequireString(item, "software_release_uri"),
+                RequestedState = SlapStates.ParseSupplyState(OptionalString(item, "state") ?? "available"),
+            })
+            .ToList();
+
+        using var instancesAnswer = await CallAsync("slapos.allDocs.v0.compute_node_instance_list", computer, cancellationToken);
+        var listed = ResultList(instancesAnswer)
+            .Select(item => (Guid: RequireString(item, "instance_guid"), Partition: OptionalString(item, "compute_partition_id")))
+            .Where(item => !string.IsNullOrEmpty(item.Partition))
+            .ToList();
+
+        var partitions = new PartitionInstance[listed.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, listed.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (i, ct) => partitions[i] = await GetPartitionAsync(computerReference, listed[i].Guid, listed[i].Partition!, ct));
+
+        foreach (var partition in partitions)
+        {
+            _instances[(computerReference, partition.PartitionReference)] = partition.InstanceReference!;
+        }
+
+        return new ComputerDocument(computerReference, installations, partitions);
+    }
+
+    /// <inheritdoc />
+    public async Task ReportFormatAsync(ComputerFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        var partitions = new JsonArray();
+        foreach (var partition in format.Partitions)
+        {
+            var ips = new JsonArray();
+            foreach (var address in partition.Addresses)
+            {
+                var ip = new JsonObject { ["ip-address"] = address.Address };
+                var iface = address.NetworkInterface ?? partition.Tap?.Name;
+                if (iface is not null)
+                {
+                    ip["network-interface"] = iface;
+                }
+
+                ip["netmask"] = address.Netmask;
+                ips.Add(ip);
+            }
+
+            partitions.Add(new JsonObject { ["partition_id"] = partition.Reference, ["ip_list"] = ips });
+        }
+
+        using var answer = await CallAsync(
+            "slapos.put.v0.compute_node_format",
+            new JsonObject { ["computer_guid"] = format.ComputerReference, ["compute_partition_list"] = partitions },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(computerReference);
+        ArgumentException.ThrowIfNullOrEmpty(softwareReleaseUrl);
+        var body = new JsonObject { ["software_release_uri"] = softwareReleaseUrl, ["computer_guid"] = computerReference };
+        string endpoint;
+        if (state == SoftwareInstallationState.Error)
+        {
+            endpoint = "slapos.put.v0.software_installation_error";
+            body["message"] = errorMessage ?? string.Empty;
+        }
+        else
+        {
+            endpoint = "slapos.put.v0.software_installation_reported_state";
+            body["reported_state"] = state.ToWire();
+        }
+
+        using var answer = await CallAsync(endpoint, body, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task ReportInstanceStateAsync(string computerReference, string partitionReference, ReportedState state, string? errorMessage, CancellationToken cancellationToken)
+    {
+        var guid = await FindInstanceAsync(computerReference, partitionReference, cancellationToken);
+        var body = new JsonObject { ["instance_guid"] = guid };
+        string endpoint;
+        switch (state)
+        {
+            case ReportedState.Error:
+                endpoint = "slapos.put.v0.software_instance_error";
+                body["message"] = errorMessage ?? string.Empty;
+                break;
+            case ReportedState.Started or ReportedState.Stopped or ReportedState.Destroyed:
+                endpoint = "slapos.put.v0.software_instance_reported_state";
+                body["reported_state"] = state.ToString().ToLowerInvariant();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(state), state, "only started, stopped, destroyed and error can be reported");
+        }
+
+        using var answer = await CallAsync(endpoint, body, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task SetConnectionParametersAsync(string computerReference, string partitionReference, IReadOnlyDictionary<string, string> parameters, string? sharedInstanceReference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+
+        // A host publishes for a shared instance under the shared instance's own guid.
+        var guid = sharedInstanceReference ?? await FindInstanceAsync(computerReference, partitionReference, cancellationToken);
+        var connection = new JsonObject();
+        foreach (var (key, value) in parameters)
+        {
+            connection[key] = value;
+        }
+
+        using var answer = await CallAsync(
+            "slapos.put.v0.software_instance_connection_parameter",
+            new JsonObject { ["instance_guid"] = guid, ["connection_parameter_dict"] = connection },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task BangAsync(string computerReference, string partitionReference, string message, CancellationToken cancellationToken)
+    {
+        var guid = await FindInstanceAsync(computerReference, partitionReference, cancellationToken);
+        using var answer = await CallAsync(
+            "slapos.put.v0.software_instance_bang",
+            new JsonObject { ["instance_guid"] = guid, ["message"] = message ?? string.Empty },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<SoftwareInstance> RequestInstanceAsync(InstanceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var body = new JsonObject
+        {
+            ["title"] = request.Title,
+            ["software_release_uri"] = request.SoftwareReleaseUrl,
+            ["software_type"] = request.SoftwareType,
+        };
+        if (request.Shared)
+        {
+            body["shared"] = true;
+        }
+
+        body["state"] = request.State.ToWire();
+        body["parameters"] = ToJson(request.Parameters);
+        body["sla_parameters"] = ToJson(request.Sla);
+
+        using var answer = await CallAsync("slapos.post.v0.software_instance", body, cancellationToken, isRequest: true);
+        var root = answer.RootElement;
+        var reference = RequireString(root, "instance_guid");
+        var state = OptionalString(root, "state");
+        return new SoftwareInstance
+        {
+            Reference = reference,
+            Title = OptionalString(root, "title") ?? request.Title,
+            RequesterReference = request.RequesterReference,
+            RootReference = request.RequesterReference == InstanceRequest.RootRequester ? reference : request.RequesterReference,
+            SoftwareReleaseUrl = OptionalString(root, "software_release_uri") ?? request.SoftwareReleaseUrl,
+            SoftwareType = OptionalString(root, "software_type") ?? request.SoftwareType,
+            Parameters = Strings(root, "parameters"),
+            Sla = request.Sla,
+            RequestedState = state is null ? request.State : SlapStates.ParseRequestedState(state),
+            Shared = root.TryGetProperty("shared", out var shared) && shared.ValueKind == JsonValueKind.True,
+            ComputerReference = OptionalString(root, "computer_guid"),
+            PartitionReference = OptionalString(root, "compute_partition_id"),
+            ConnectionParameters = Strings(root, "connection_parameters"),
+            Timestamp = Timestamp(root),
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task ReportUsageAsync(UsageReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var answer = await CallAsync(
+            "slapos.post.v0.compute_node_usage",
+            new JsonObject { ["computer_guid"] = report.ComputerReference, ["tioxml"] = UsageTioXml.Write(report) },
+            cancellationToken);
+    }
+
+    private async Task<PartitionInstance> GetPartitionAsync(string computer, string guid, string partition, CancellationToken cancellationToken)
+    {
+        using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
+        var root = answer.RootElement;
+        var timestamp = Timestamp(root);
+
+        using var sharedAnswer = await CallAsync("slapos.allDocs.v0.instance_node_instance_list", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
+        var shared = ResultList(sharedAnswer)
+            .Where(item => OptionalString(item, "state") != "destroyed")
+            .Select(item => new SharedInstanceEntry(
+                RequireString(item, "instance_guid"),
+                OptionalString(item, "title") ?? RequireString(item, "instance_guid"),
+                OptionalString(item, "software_type") ?? InstanceRequest.DefaultSoftwareType,
+                Strings(item, "parameters"),
+                timestamp))
+            .ToList();
+
+        var addresses = new List<PartitionAddress>();
+        if (root.TryGetProperty("ip_list", out var ipList) && ipList.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var ip in ipList.EnumerateArray())
+            {
+                if (ip.ValueKind == JsonValueKind.Array && ip.GetArrayLength() >= 2)
+                {
+                    addresses.Add(new PartitionAddress(ip[1].GetString() ?? string.Empty, string.Empty, ip[0].GetString()));
+                }
+            }
+        }
+
+        return new PartitionInstance
+        {
+            ComputerReference = computer,
+            PartitionReference = partition,
+            InstanceReference = guid,
+            Title = OptionalString(root, "title"),
+            RootTitle = OptionalString(root, "root_instance_title"),
+            SoftwareReleaseUrl = RequireString(root, "software_release_uri"),
+            SoftwareType = OptionalString(root, "software_type") ?? InstanceRequest.DefaultSoftwareType,
+            RequestedState = SlapStates.ParseRequestedState(OptionalString(root, "state") ?? "started"),
+            Parameters = Strings(root, "parameters"),
+            SharedInstances = shared,
+            Addresses = addresses,
+            Timestamp = timestamp,
+            ConnectionParameters = Strings(root, "connection_parameters"),
+        };
+    }
+
+    private async Task<string> FindInstanceAsync(string computer, string partition, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(computer);
+        ArgumentException.ThrowIfNullOrEmpty(partition);
+        if (_instances.TryGetValue((computer, partition), out var guid))
+        {
+            return guid;
+        }
+
+        using var answer = await CallAsync("slapos.allDocs.v0.compute_node_instance_list", new JsonObject { ["computer_guid"] = computer }, cancellationToken);
+        foreach (var item in ResultList(answer))
+        {
+            if (OptionalString(item, "compute_partition_id") is { } p)
+            {
+                _instances[(computer, p)] = RequireString(item, "instance_guid");
+            }
+        }
+
+        return _instances.TryGetValue((computer, partition), out guid)
+            ? guid
+            : throw new SlapNotFoundException("instance of partition", computer + "/" + partition);
+    }
+
+    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, Json.MediaType!),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await MasterHttp.SendAsync(_http, request, cancellationToken);
+        MasterClientLog.Answered(_logger, Api, endpoint, (int)response.StatusCode);
+        var text = await MasterHttp.ReadTextAsync(response, cancellationToken);
+        JsonDocument? document = null;
+        try
+        {
+            document = JsonDocument.Parse(text.Length == 0 ? "{}" : text, ReadOptions);
+        }
+        catch (JsonException) when (!MasterHttp.IsSuccess(response.StatusCode))
+        {
+            // An HTML error page (routing errors): keep the text as the reason.
+        }
+        catch (JsonException ex)
+        {
+            throw new SlapException(SlapErrorKind.Validation, $"{endpoint}: the master's answer is not JSON: {MasterHttp.Shorten(text)}", ex);
+        }
+
+        if (MasterHttp.IsSuccess(response.StatusCode))
+        {
+            return document!;
+        }
+
+        using (document)
+        {
+            var reason = document is not null && document.RootElement.ValueKind == JsonValueKind.Object && OptionalString(document.RootElement, "title") is { } title
+                ? title
+                : MasterHttp.Shorten(text);
+            var type = document is not null && document.RootElement.ValueKind == JsonValueKind.Object ? OptionalString(document.RootElement, "type") : null;
+            MasterClientLog.Refused(_logger, Api, endpoint, (int)response.StatusCode, reason);
+            throw Error(response.StatusCode, type, $"{endpoint}: {reason}", isRequest);
+        }
+    }
+
+    private static SlapException Error(HttpStatusCode status, string? type, string message, bool isRequest)
+    {
+        // SlapOS answers "no free partition" as a 403 Forbidden.
+        if (isRequest && (int)status is 403 or 404 && message.Contains("No free", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SlapException(SlapErrorKind.NoCapacity, message);
+        }
+
+        // Our master names the kind in "type"; SlapOS's own master only gives the HTTP reason.
+        if (type is not null && Enum.TryParse<SlapErrorKind>(type, ignoreCase: false, out var kind) && Enum.IsDefined(kind))
+        {
+            return kind == SlapErrorKind.Forbidden ? new SlapForbiddenException(message) : new SlapException(kind, message);
+        }
+
+        return status switch
+        {
+            HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new SlapException(SlapErrorKind.Validation, message),
+            HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized => new SlapForbiddenException(message),
+            HttpStatusCode.NotFound => new SlapException(isRequest ? SlapErrorKind.NoCapacity : SlapErrorKind.NotFound, message),
+            HttpStatusCode.RequestTimeout => new SlapException(SlapErrorKind.NotReady, message),
+            HttpStatusCode.Conflict => new SlapException(SlapErrorKind.Conflict, message),
+            _ => new SlapException(SlapErrorKind.Validation, message),
+        };
+    }
+
+    private static JsonElement.ArrayEnumerator ResultList(JsonDocument document) =>
+        document.RootElement.ValueKind == JsonValueKind.Object
+        && document.RootElement.TryGetProperty("result_list", out var list)
+        && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray()
+            : throw new SlapException(SlapErrorKind.Validation, "the master's answer has no result_list");
+
+    private static JsonObject ToJson(IReadOnlyDictionary<string, string> values)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, string> Strings(JsonElement element, string name)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in value.EnumerateObject())
+            {
+                result[property.Name] = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString()!,
+                    JsonValueKind.Null => string.Empty,
+                    _ => property.Value.GetRawText(),
+                };
+            }
+        }
+
+        return result;
+    }
+
+    private static InstanceTimestamp Timestamp(JsonElement element) =>
+        element.TryGetProperty("processing_timestamp", out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var seconds)
+            ? new InstanceTimestamp((long)(seconds * 1_000_000m))
+            : default;
+
+    private static string RequireString(JsonElement element, string name) =>
+        OptionalString(element, name) ?? throw new SlapException(SlapErrorKind.Validation, $"the master's answer has no '{name}'");
+
+    private static string? OptionalString(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}
