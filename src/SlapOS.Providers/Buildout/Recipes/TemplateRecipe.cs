@@ -55,32 +55,19 @@ internal sealed class TemplateRecipe : IBuildoutRecipe
         }
 
         var options = new TemplateOptions();
+        var context = new TemplateContext(options, StringComparer.Ordinal);
         var profile = part.Profile;
-        var sectionNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in profile.SectionNames)
         {
-            sectionNames.TryAdd(name, name);
-            sectionNames.TryAdd(Identifier(name), name);
+            var value = new LazySectionValue(profile, name, options);
+            context.SetValue(name, value);
+            var identifier = Identifier(name);
+            if (identifier != name && !profile.HasSection(identifier))
+            {
+                context.SetValue(identifier, value);
+            }
         }
 
-        options.Undefined = name =>
-        {
-            if (!sectionNames.TryGetValue(name, out var section))
-            {
-                return ValueTask.FromResult<FluidValue>(NilValue.Instance);
-            }
-
-            var values = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var (key, value) in profile.GetOptions(section))
-            {
-                values[key] = value;
-                values.TryAdd(Identifier(key), value);
-            }
-
-            return ValueTask.FromResult(FluidValue.Create(values, options));
-        };
-
-        var context = new TemplateContext(options);
         try
         {
             return template.Render(context);
@@ -111,5 +98,5 @@ internal sealed class TemplateRecipe : IBuildoutRecipe
         throw new BuildoutException($"The part [{part.PartName}] (template) needs 'inline' or 'url'.");
     }
 
-    private static string Identifier(string name) => name.Replace('-', '_').Replace('.', '_');
+    internal static string Identifier(string name) => name.Replace('-', '_').Replace('.', '_');
 }
