@@ -52,8 +52,14 @@ internal sealed class BuildoutEngine(Func<string, IBuildoutRecipe?> recipes, ILo
     {
         var evaluated = await LoadAsync(profile, environment, overrides, cancellationToken).ConfigureAwait(false);
         var directory = evaluated.Get("buildout", "directory")!;
-        Directory.CreateDirectory(evaluated.Get("buildout", "parts-directory")!);
-        Directory.CreateDirectory(evaluated.Get("buildout", "bin-directory")!);
+        foreach (var created in new[] { evaluated.Get("buildout", "parts-directory")!, evaluated.Get("buildout", "bin-directory")! })
+        {
+            if (!Directory.Exists(created))
+            {
+                Directory.CreateDirectory(created);
+                environment.Owner?.OwnEntry(created);
+            }
+        }
 
         var installedFile = evaluated.Get("buildout", "installed")!;
         var state = BuildoutInstalledState.Read(installedFile);

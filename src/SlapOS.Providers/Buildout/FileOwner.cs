@@ -58,6 +58,9 @@ internal sealed partial class FileOwner
         }
     }
 
+    /// <summary>Owns <paramref name="path"/> only (not what a directory holds).</summary>
+    public void OwnEntry(string path) => Chown(path);
+
     private void Chown(string path)
     {
         if (NativeMethods.lchown(path, Uid, Gid) != 0)
