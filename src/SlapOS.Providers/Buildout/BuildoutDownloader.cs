@@ -16,7 +16,8 @@ internal sealed class BuildoutDownloader(string? cacheDirectory, bool offline)
         Timeout = TimeSpan.FromMinutes(30),
     };
 
-    public bool Offline { get; } = offline;
+    /// <summary>Whether only local files and the cache may be used; a profile's <c>[buildout] offline = true</c> turns it on.</summary>
+    public bool Offline { get; set; } = offline;
 
     public string? CacheDirectory { get; } = cacheDirectory;
 

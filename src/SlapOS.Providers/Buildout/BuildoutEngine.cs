@@ -45,7 +45,13 @@ internal sealed class BuildoutEngine(Func<string, IBuildoutRecipe?> recipes, ILo
             overrides ?? new Dictionary<string, Dictionary<string, string>>(),
             environment.Downloader,
             cancellationToken).ConfigureAwait(false);
-        return new BuildoutProfile(raw, recipes, environment);
+        var evaluated = new BuildoutProfile(raw, recipes, environment);
+        if (BuildoutProfileLoader.IsTrue(evaluated.Get("buildout", "offline")))
+        {
+            environment.Downloader.Offline = true;
+        }
+
+        return evaluated;
     }
 
     public async Task RunAsync(string profile, BuildoutEnvironment environment, IReadOnlyDictionary<string, Dictionary<string, string>>? overrides, CancellationToken cancellationToken)

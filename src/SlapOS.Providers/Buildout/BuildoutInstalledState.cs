@@ -25,7 +25,17 @@ internal sealed class BuildoutInstalledState
             return state;
         }
 
-        var sections = BuildoutConfigParser.Parse(File.ReadAllText(path), path);
+        Dictionary<string, Dictionary<string, string>> sections;
+        try
+        {
+            sections = BuildoutConfigParser.Parse(File.ReadAllText(path), path);
+        }
+        catch (BuildoutException)
+        {
+            // A damaged state file: every part is installed again, as on a first run.
+            return state;
+        }
+
         if (sections.TryGetValue("buildout", out var buildout) && buildout.TryGetValue("parts", out var parts))
         {
             foreach (var part in parts.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))

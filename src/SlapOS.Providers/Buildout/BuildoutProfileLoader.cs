@@ -67,9 +67,16 @@ internal static class BuildoutProfileLoader
         }
 
         string? extends = null;
-        if (sections.TryGetValue("buildout", out var buildout) && buildout.Remove("extends", out extends))
+        if (sections.TryGetValue("buildout", out var buildout))
         {
             buildout.Remove(ProfileBaseLocationOption);
+            buildout.Remove("extends", out extends);
+
+            // As buildout, the root profile's own "offline" applies to the files it extends.
+            if (seen.Count == 0 && buildout.TryGetValue("offline", out var offline) && IsTrue(offline))
+            {
+                downloader.Offline = true;
+            }
         }
 
         if (string.IsNullOrWhiteSpace(extends))
@@ -88,6 +95,8 @@ internal static class BuildoutProfileLoader
         seen.RemoveAt(seen.Count - 1);
         return Merge(merged!, sections);
     }
+
+    public static bool IsTrue(string? value) => value?.Trim().ToLowerInvariant() is "true" or "yes" or "on" or "1";
 
     private static string BaseOf(string resolved)
     {

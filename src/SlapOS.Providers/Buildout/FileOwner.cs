@@ -8,6 +8,8 @@ namespace SlapOS.Providers.Buildout;
 /// </summary>
 internal sealed partial class FileOwner
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, FileOwner> Owners = new(StringComparer.Ordinal);
+
     private FileOwner(string user, uint uid, uint gid)
     {
         User = user;
@@ -29,16 +31,32 @@ internal sealed partial class FileOwner
             return null;
         }
 
-        var entry = NativeMethods.getpwnam(user);
-        if (entry == IntPtr.Zero)
-        {
-            throw new BuildoutException($"The partition user '{user}' does not exist.");
-        }
+        return Owners.GetOrAdd(user, Lookup);
+    }
 
-        // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ... }
-        var uid = (uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size);
-        var gid = (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + 4);
-        return new FileOwner(user, uid, gid);
+    private static FileOwner Lookup(string user)
+    {
+        // getpwnam_r: deployments run in parallel, getpwnam's static buffer is not safe.
+        // struct passwd { char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; char *pw_gecos; char *pw_dir; char *pw_shell; }
+        var entry = Marshal.AllocHGlobal(64);
+        var buffer = Marshal.AllocHGlobal(16384);
+        try
+        {
+            var error = NativeMethods.getpwnam_r(user, entry, buffer, 16384, out var result);
+            if (error != 0 || result == IntPtr.Zero)
+            {
+                throw new BuildoutException($"The partition user '{user}' does not exist.");
+            }
+
+            var uid = (uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size);
+            var gid = (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + 4);
+            return new FileOwner(user, uid, gid);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(buffer);
+            Marshal.FreeHGlobal(entry);
+        }
     }
 
     /// <summary>Owns <paramref name="path"/> (and, for a directory, everything under it).</summary>
@@ -74,8 +92,8 @@ internal sealed partial class FileOwner
         [LibraryImport("libc", SetLastError = true)]
         internal static partial uint geteuid();
 
-        [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial IntPtr getpwnam(string name);
+        [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int getpwnam_r(string name, IntPtr entry, IntPtr buffer, nuint length, out IntPtr result);
 
         [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int lchown(string path, uint owner, uint group);

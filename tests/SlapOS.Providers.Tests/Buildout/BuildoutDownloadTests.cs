@@ -101,4 +101,16 @@ public class BuildoutDownloadTests : IDisposable
         Assert.Equal("binary", await File.ReadAllTextAsync(Path.Combine(_dir.Path, "parts", "get", "data.bin")));
         Assert.Equal(requests, _server.Requests);
     }
+
+    [Fact]
+    public async Task A_profile_that_says_offline_downloads_nothing()
+    {
+        _server.Files["/software.cfg"] = "[buildout]\n";
+        var profile = _dir.Write("buildout.cfg", $"[buildout]\noffline = true\nextends = {_server.Url}/software.cfg\n");
+
+        var error = await Assert.ThrowsAsync<BuildoutException>(() => LoadAsync(profile, offline: false));
+
+        Assert.Contains("offline", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _server.Requests);
+    }
 }
