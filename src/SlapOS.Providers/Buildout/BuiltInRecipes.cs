@@ -1,0 +1,28 @@
+using SlapOS.Providers.Buildout.Recipes;
+
+namespace SlapOS.Providers.Buildout;
+
+/// <summary>The built-in recipes and the names they answer to (short ones and SlapOS/Python ones).</summary>
+internal static class BuiltInRecipes
+{
+    public static IEnumerable<(string Name, Func<IBuildoutRecipe> Create)> All { get; } =
+    [
+        ("template", () => new TemplateRecipe()),
+        ("slapos.recipe.template", () => new TemplateRecipe()),
+        ("wrapper", () => new WrapperRecipe()),
+        ("slapos.cookbook:wrapper", () => new WrapperRecipe()),
+        ("mkdirectory", () => new MkDirectoryRecipe()),
+        ("slapos.cookbook:mkdirectory", () => new MkDirectoryRecipe()),
+        ("download", () => new DownloadRecipe()),
+        ("slapos.recipe.build:download", () => new DownloadRecipe()),
+        ("command", () => new CommandRecipe()),
+        ("plone.recipe.command", () => new CommandRecipe()),
+        ("cmmi", () => new CmmiRecipe()),
+        ("slapos.recipe.cmmi", () => new CmmiRecipe()),
+        ("slapconfiguration", () => new SlapConfigurationRecipe(serialised: false)),
+        ("slapos.cookbook:slapconfiguration", () => new SlapConfigurationRecipe(serialised: false)),
+        ("slapos.cookbook:slapconfiguration.serialised", () => new SlapConfigurationRecipe(serialised: true)),
+        ("publish", () => new PublishRecipe()),
+        ("slapos.cookbook:publish", () => new PublishRecipe()),
+    ];
+}
