@@ -40,7 +40,7 @@ internal sealed class FormatRun(
             var document = await master.GetComputerDocumentAsync(layout.ComputerReference, cancellationToken).ConfigureAwait(false);
             return document.Partitions.Where(NodeLayout.HoldsInstance).Select(p => p.PartitionReference);
         }
-        catch (SlapNotFoundException)
+        catch (SlapException e) when (e.Kind == SlapErrorKind.NotFound)
         {
             // A new computer: the master knows no partition of it yet, so none is busy there.
             return [];

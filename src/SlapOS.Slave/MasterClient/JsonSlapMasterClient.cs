@@ -332,7 +332,10 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             var reason = document is not null && document.RootElement.ValueKind == JsonValueKind.Object && OptionalString(document.RootElement, "title") is { } title
                 ? title
                 : MasterHttp.Shorten(text);
-            var type = document is not null && document.RootElement.ValueKind == JsonValueKind.Object ? OptionalString(document.RootElement, "type") : null;
+            // Our master names the precise kind in "kind"; "type" is the HTTP reason, as SlapOS sends it.
+            var type = document is not null && document.RootElement.ValueKind == JsonValueKind.Object
+                ? OptionalString(document.RootElement, "kind") ?? OptionalString(document.RootElement, "type")
+                : null;
             MasterClientLog.Refused(_logger, Api, endpoint, (int)response.StatusCode, reason);
             throw Error(response.StatusCode, type, $"{endpoint}: {reason}", isRequest);
         }
@@ -349,7 +352,11 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         // Our master names the kind in "type"; SlapOS's own master only gives the HTTP reason.
         if (type is not null && Enum.TryParse<SlapErrorKind>(type, ignoreCase: false, out var kind) && Enum.IsDefined(kind))
         {
-            return kind == SlapErrorKind.Forbidden ? new SlapForbiddenException(message) : new SlapException(kind, message);
+            return kind switch
+            {
+                SlapErrorKind.Forbidden => new SlapForbiddenException(message),
+                _ => new SlapException(kind, message),
+            };
         }
 
         return status switch

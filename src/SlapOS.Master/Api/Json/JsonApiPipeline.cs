@@ -70,7 +70,7 @@ internal static class JsonApiPipeline
                 }
                 catch (SlapException e)
                 {
-                    await JsonApiResponses.WriteErrorAsync(context, JsonApiResponses.StatusOf(e.Kind), e.Message);
+                    await JsonApiResponses.WriteErrorAsync(context, JsonApiResponses.StatusOf(e.Kind), e.Message, e.Kind);
                     return;
                 }
 

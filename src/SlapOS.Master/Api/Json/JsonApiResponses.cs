@@ -19,8 +19,8 @@ internal static class JsonApiResponses
         return JsonSerializer.SerializeAsync(context.Response.Body, document, document.GetType(), SerializerOptions, context.RequestAborted);
     }
 
-    public static Task WriteErrorAsync(HttpContext context, int status, string title) =>
-        WriteAsync(context, new JsonApiError(status, ReasonPhrases.GetReasonPhrase(status), title), status);
+    public static Task WriteErrorAsync(HttpContext context, int status, string title, SlapErrorKind? kind = null) =>
+        WriteAsync(context, new JsonApiError(status, ReasonPhrases.GetReasonPhrase(status), title, kind?.ToString()), status);
 
     /// <summary>
     /// The status SlapOS's JSON API gives each kind of failure: everything "not found" or "not
