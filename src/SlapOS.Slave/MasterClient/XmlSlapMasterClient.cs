@@ -222,7 +222,7 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     {
         using var response = await SendAsync(request, operation, notFound, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return SlapMarshal.Read(body, SlapMarshalLimits.Default with { MaxDocumentSize = MasterHttp.MaxAnswerBytes, MaxElements = 10_000_000 });
+        return await SlapMarshal.ReadAsync(body, SlapMarshalLimits.Default with { MaxDocumentSize = MasterHttp.MaxAnswerBytes, MaxElements = 10_000_000 }, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, Func<string, SlapException> notFound, CancellationToken cancellationToken)
