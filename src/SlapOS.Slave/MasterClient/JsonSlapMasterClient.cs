@@ -349,6 +349,12 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             return new SlapException(SlapErrorKind.NoCapacity, message);
         }
 
+        // A root with live children: SlapOS refuses to free it yet (403); the node must keep the partition.
+        if (message.Contains("Not destroying yet", StringComparison.Ordinal))
+        {
+            return new SlapException(SlapErrorKind.Conflict, message);
+        }
+
         // Our master names the kind in "type"; SlapOS's own master only gives the HTTP reason.
         if (type is not null && Enum.TryParse<SlapErrorKind>(type, ignoreCase: false, out var kind) && Enum.IsDefined(kind))
         {
