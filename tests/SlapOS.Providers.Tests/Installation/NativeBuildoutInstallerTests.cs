@@ -121,4 +121,22 @@ public sealed class NativeBuildoutInstallerTests : IDisposable
 
         Assert.Equal("line 98\nline 99\nline 100", tail);
     }
+
+    [Fact]
+    public async Task An_unknown_partition_user_fails_the_deployment_when_running_as_root()
+    {
+        var (deployment, installer) = await InstalledReleaseAsync("[buildout]\nparts =\n", user: "no-such-slapuser-" + Guid.NewGuid().ToString("N")[..8]);
+
+        if (Environment.UserName == "root")
+        {
+            var error = await Assert.ThrowsAsync<SoftwareInstallerException>(() => installer.DeployInstanceAsync(deployment, CancellationToken.None));
+            Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Not root: files stay with the running user, the user name is not looked up.
+            var result = await installer.DeployInstanceAsync(deployment, CancellationToken.None);
+            Assert.Empty(result.ConnectionParameters);
+        }
+    }
 }
