@@ -35,7 +35,7 @@ public class BuildoutConfigParserTests
         var sections = BuildoutConfigParser.Parse("[s]\nx += 1\ny-= 2\n=> a b\n", "test.cfg");
 
         Assert.Equal("1", sections["s"]["x +"]);
-        Assert.Equal("2", sections["s"]["y -"]);
+        Assert.Equal("2", sections["s"]["y-"]);
         Assert.Equal("a b", sections["s"][BuildoutConfigParser.PartDependenciesOption]);
     }
 
