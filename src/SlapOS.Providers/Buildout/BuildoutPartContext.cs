@@ -43,6 +43,9 @@ public sealed class BuildoutPartContext
 
     internal BuildoutProfile Profile => _profile;
 
+    /// <summary>Substitutes <c>${section:option}</c> in a text, <c>${:x}</c> meaning this part's options.</summary>
+    internal string Substitute(string text) => _profile.SubstituteText(_section, "url", text);
+
     /// <summary>An option of this part; a clear error naming the part when it is missing.</summary>
     /// <exception cref="BuildoutException">The option is missing.</exception>
     public string Require(string option) =>

@@ -252,6 +252,21 @@ internal sealed class BuildoutProfile
         }
     }
 
+    /// <summary>Buildout substitution of a text (a template file) as if it were an option of <paramref name="section"/>.</summary>
+    internal string SubstituteText(BuildoutSection section, string option, string text)
+    {
+        var key = (section.Name, option);
+        _stack.Add(key);
+        try
+        {
+            return Substitute(section, option, text);
+        }
+        finally
+        {
+            _stack.RemoveAt(_stack.Count - 1);
+        }
+    }
+
     private string Substitute(BuildoutSection section, string option, string template)
     {
         var result = new StringBuilder(template.Length + 32);

@@ -8,7 +8,7 @@ internal static class BuiltInRecipes
     public static IEnumerable<(string Name, Func<IBuildoutRecipe> Create)> All { get; } =
     [
         ("template", () => new TemplateRecipe()),
-        ("slapos.recipe.template", () => new TemplateRecipe()),
+        ("slapos.recipe.template", () => new TemplateRecipe(buildoutSubstitution: true)),
         ("wrapper", () => new WrapperRecipe()),
         ("slapos.cookbook:wrapper", () => new WrapperRecipe()),
         ("mkdirectory", () => new MkDirectoryRecipe()),

@@ -139,4 +139,50 @@ public sealed class NativeBuildoutInstallerTests : IDisposable
             Assert.Empty(result.ConnectionParameters);
         }
     }
+
+    [Fact]
+    public async Task A_release_whose_software_profile_renders_instance_cfg_deploys_it()
+    {
+        // The usual SlapOS shape: software.cfg renders instance.cfg.in into the install directory,
+        // resolving software-time references and keeping $${...} for the instance run.
+        var release = Path.Combine(_root, "slapos-style");
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), """
+            [buildout]
+            parts = instance-profile
+
+            [greeter]
+            location = ${buildout:directory}/parts/greeter
+
+            [instance-profile]
+            recipe = slapos.recipe.template
+            url = ${:_profile_base_location_}/instance.cfg.in
+            output = ${buildout:directory}/instance.cfg
+            """.ReplaceLineEndings("\n"));
+        await File.WriteAllTextAsync(Path.Combine(release, "instance.cfg.in"), """
+            [buildout]
+            parts = publish
+
+            [publish]
+            recipe = slapos.cookbook:publish
+            software = ${greeter:location}
+            partition = $${slap-connection:partition-id}
+            """.ReplaceLineEndings("\n"));
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"));
+        var installer = NativeBuildoutInstaller.WithBuiltInRecipes();
+        await installer.InstallSoftwareAsync(build, CancellationToken.None);
+
+        var result = await installer.DeployInstanceAsync(
+            new InstanceDeployment
+            {
+                Instance = new PartitionInstance { ComputerReference = "COMP-1", PartitionReference = "slappart5", SoftwareReleaseUrl = build.SoftwareReleaseUrl },
+                PartitionPath = Path.Combine(_root, "srv", "slappart5"),
+                SoftwarePath = build.InstallDirectory,
+                MasterUrl = "http://127.0.0.1:19998/",
+            },
+            CancellationToken.None);
+
+        Assert.Equal(Path.Combine(build.InstallDirectory, "parts", "greeter"), result.ConnectionParameters["software"]);
+        Assert.Equal("slappart5", result.ConnectionParameters["partition"]);
+    }
 }
