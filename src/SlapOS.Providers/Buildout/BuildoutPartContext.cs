@@ -77,6 +77,13 @@ public sealed class BuildoutPartContext
     public Task<string> DownloadAsync(string url, string? md5, CancellationToken cancellationToken) =>
         Environment.Downloader.FetchAsync(url, md5, cancellationToken);
 
+    /// <summary>
+    /// Runs a shell command in <paramref name="workingDirectory"/> (default: the buildout directory),
+    /// output to the log, as the partition user when the node runs as root; returns the exit code.
+    /// </summary>
+    public Task<int> RunShellAsync(string command, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, string? workingDirectory = null) =>
+        BuildoutFiles.RunShellAsync(command, workingDirectory ?? BuildoutDirectory, environment, Log, cancellationToken, Environment.Owner);
+
     /// <summary>Gives a created path to the partition user, when the node runs as root (no-op otherwise).</summary>
     public void Own(string path) => Environment.Owner?.Own(path);
 

@@ -185,4 +185,33 @@ public sealed class NativeBuildoutInstallerTests : IDisposable
         Assert.Equal(Path.Combine(build.InstallDirectory, "parts", "greeter"), result.ConnectionParameters["software"]);
         Assert.Equal("slappart5", result.ConnectionParameters["partition"]);
     }
+
+    [Fact]
+    public async Task Commands_run_as_the_partition_user_when_running_as_root()
+    {
+        var (deployment, installer) = await InstalledReleaseAsync(
+            "[buildout]\nparts = whoami\n[whoami]\nrecipe = command\ncommand = echo \"running-as=$(id -un)\"\nstop-on-error = true\n",
+            user: "nobody");
+
+        await installer.DeployInstanceAsync(deployment, CancellationToken.None);
+
+        var expected = Environment.UserName == "root" ? "nobody" : Environment.UserName;
+        var log = await File.ReadAllTextAsync(Path.Combine(deployment.PartitionPath, NativeBuildoutInstaller.LogFileName));
+        Assert.Contains($"running-as={expected}", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Software_builds_run_as_the_software_user_when_running_as_root()
+    {
+        var release = Path.Combine(_root, "as-user");
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), "[buildout]\nparts = who\n[who]\nrecipe = command\ncommand = id -un > who\nstop-on-error = true\n");
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"), User: "nobody");
+
+        await NativeBuildoutInstaller.WithBuiltInRecipes().InstallSoftwareAsync(build, CancellationToken.None);
+
+        var expected = Environment.UserName == "root" ? "nobody" : Environment.UserName;
+        Assert.Equal(expected, (await File.ReadAllTextAsync(Path.Combine(build.InstallDirectory, "who"))).Trim());
+        Assert.Equal(expected, await StatAsync("%U", build.CompletedMarker));
+    }
 }
