@@ -25,6 +25,9 @@ internal sealed class BuildoutProfile
 
     public BuildoutEnvironment? Environment { get; }
 
+    /// <summary>The recipe resolver, for recipes that run a nested buildout.</summary>
+    public Func<string, IBuildoutRecipe?> Recipes => _recipes;
+
     /// <summary>The parts to install, in installation order (after <see cref="InitializeParts"/>).</summary>
     public IReadOnlyList<string> Parts => _parts;
 

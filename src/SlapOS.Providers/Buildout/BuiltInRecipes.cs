@@ -22,6 +22,8 @@ internal static class BuiltInRecipes
         ("slapconfiguration", () => new SlapConfigurationRecipe(serialised: false)),
         ("slapos.cookbook:slapconfiguration", () => new SlapConfigurationRecipe(serialised: false)),
         ("slapos.cookbook:slapconfiguration.serialised", () => new SlapConfigurationRecipe(serialised: true)),
+        ("switch-softwaretype", () => new SwitchSoftwareTypeRecipe()),
+        ("slapos.cookbook:switch-softwaretype", () => new SwitchSoftwareTypeRecipe()),
         ("publish", () => new PublishRecipe()),
         ("slapos.cookbook:publish", () => new PublishRecipe()),
     ];

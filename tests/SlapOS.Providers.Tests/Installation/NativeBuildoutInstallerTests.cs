@@ -214,4 +214,44 @@ public sealed class NativeBuildoutInstallerTests : IDisposable
         Assert.Equal(expected, (await File.ReadAllTextAsync(Path.Combine(build.InstallDirectory, "who"))).Trim());
         Assert.Equal(expected, await StatAsync("%U", build.CompletedMarker));
     }
+
+    [Fact]
+    public async Task Switch_softwaretype_runs_the_profile_of_the_instance_software_type()
+    {
+        var release = Path.Combine(_root, "typed");
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), "[buildout]\nparts =\n");
+        await File.WriteAllTextAsync(Path.Combine(release, "instance.cfg"), """
+            [buildout]
+            parts = switch-softwaretype
+
+            [switch-softwaretype]
+            recipe = slapos.cookbook:switch-softwaretype
+            default = ${:_profile_base_location_}/instance-default.cfg
+            frontend = ${:_profile_base_location_}/instance-frontend.cfg
+            """.ReplaceLineEndings("\n"));
+        await File.WriteAllTextAsync(Path.Combine(release, "instance-default.cfg"), "[buildout]\nparts = publish\n[publish]\nrecipe = publish\nkind = default\n");
+        await File.WriteAllTextAsync(Path.Combine(release, "instance-frontend.cfg"), "[buildout]\nparts = publish\n[publish]\nrecipe = publish\nkind = frontend on ${slap-connection:partition-id}\n");
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"));
+        var installer = NativeBuildoutInstaller.WithBuiltInRecipes();
+        await installer.InstallSoftwareAsync(build, CancellationToken.None);
+        foreach (var file in new[] { "instance-default.cfg", "instance-frontend.cfg" })
+        {
+            File.Copy(Path.Combine(release, file), Path.Combine(build.InstallDirectory, file));
+        }
+
+        InstanceDeployment Deployment(string type) => new()
+        {
+            Instance = new PartitionInstance { ComputerReference = "COMP-1", PartitionReference = "slappart6", SoftwareReleaseUrl = build.SoftwareReleaseUrl, SoftwareType = type },
+            PartitionPath = Path.Combine(_root, "srv", "slappart6"),
+            SoftwarePath = build.InstallDirectory,
+            MasterUrl = "http://127.0.0.1:19998/",
+        };
+
+        var frontend = await installer.DeployInstanceAsync(Deployment("frontend"), CancellationToken.None);
+        var other = await installer.DeployInstanceAsync(Deployment("anything-else"), CancellationToken.None);
+
+        Assert.Equal("frontend on slappart6", frontend.ConnectionParameters["kind"]);
+        Assert.Equal("default", other.ConnectionParameters["kind"]);
+    }
 }
