@@ -228,6 +228,43 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             cancellationToken);
     }
 
+    /// <summary>One long-poll call: well under the resilience handler's attempt timeout.</summary>
+    private static readonly TimeSpan LongPollSlice = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Long-polls our master's <c>slapos.wait.v0.compute_node_change</c> in slices shorter than one attempt's
+    /// timeout until <paramref name="timeout"/>; a SlapOS master without it (404) just waits the timeout out.
+    /// </summary>
+    public async Task<bool> WaitForChangeAsync(string computerReference, InstanceTimestamp? since, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        for (var remaining = timeout; remaining > TimeSpan.Zero; remaining = deadline - DateTimeOffset.UtcNow)
+        {
+            var slice = remaining < LongPollSlice ? remaining : LongPollSlice;
+            var body = new JsonObject { ["computer_guid"] = computerReference, ["timeout"] = slice.TotalSeconds };
+            if (since is { } known)
+            {
+                body["timestamp"] = known.ToString();
+            }
+
+            try
+            {
+                using var answer = await CallAsync("slapos.wait.v0.compute_node_change", body, cancellationToken);
+                if (answer.RootElement.TryGetProperty("changed", out var changed) && changed.ValueKind == JsonValueKind.True)
+                {
+                    return true;
+                }
+            }
+            catch (SlapException e) when (e.Kind is SlapErrorKind.NotFound or SlapErrorKind.NoCapacity)
+            {
+                await Task.Delay(remaining, cancellationToken);
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     private async Task<PartitionInstance> GetPartitionAsync(string computer, string guid, string partition, CancellationToken cancellationToken)
     {
         using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
