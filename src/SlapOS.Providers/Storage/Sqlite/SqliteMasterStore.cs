@@ -82,7 +82,9 @@ internal sealed class SqliteMasterStore : SqlMasterStore
             {
                 await RunBatchAsync(batch, done).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+#pragma warning disable CA1031 // The loop must survive anything: a failed batch fails its callers, not later writes.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 // The commit (or the connection) failed: nothing of the batch is durable.
                 _candidates = null;
