@@ -18,8 +18,10 @@ internal sealed class SqliteMasterStore : SqlMasterStore
     private readonly string _connectionString;
     private const int MaxBatch = 256;
     private readonly List<(string? Computer, int Delta)> _pendingCandidateChanges = [];
-    private readonly Channel<SqliteWrite> _writes = Channel.CreateUnbounded<SqliteWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SqliteWrite> _writes = Channel.CreateUnbounded<SqliteWrite>();
     private readonly Task _writerLoop;
+    private readonly Task _checkpointLoop;
+    private readonly CancellationTokenSource _stopping = new();
     private SqliteConnection? _writer;
     private CandidateCache? _candidates;
 
@@ -28,6 +30,7 @@ internal sealed class SqliteMasterStore : SqlMasterStore
     {
         _connectionString = connectionString;
         _writerLoop = Task.Run(RunWriterAsync);
+        _checkpointLoop = Task.Run(RunCheckpointsAsync);
     }
 
     /// <summary>Opens (lazily) the store in the SQLite file at <paramref name="path"/>.</summary>
@@ -35,8 +38,11 @@ internal sealed class SqliteMasterStore : SqlMasterStore
 
     public override async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         _writes.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
+        await _checkpointLoop.ConfigureAwait(false);
+        _stopping.Dispose();
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -58,57 +64,73 @@ internal sealed class SqliteMasterStore : SqlMasterStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var write = new SqliteWrite<T>(work, cancellationToken);
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
 
+        // Nobody waiting and the writer idle: commit on the caller's thread, without two thread hops.
+        if (_writes.Reader.Count == 0 && !_stopping.IsCancellationRequested && _writeLock.Wait(0, CancellationToken.None))
+        {
+            return CommitInlineAsync(write);
+        }
+
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
         return write.Task;
+    }
+
+    private async Task<T> CommitInlineAsync<T>(SqliteWrite<T> write)
+    {
+        await CommitLockedAsync([write]).ConfigureAwait(false);
+        return await write.Task.ConfigureAwait(false);
     }
 
     /// <summary>The writer loop: takes every waiting unit of work (up to a bound) and commits them together.</summary>
     private async Task RunWriterAsync()
     {
-        var batch = new List<SqliteWrite>(MaxBatch);
-        var done = new List<SqliteWrite>(MaxBatch);
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
-            done.Clear();
+            var batch = new List<SqliteWrite>(Math.Min(MaxBatch, _writes.Reader.Count));
             while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
             {
                 batch.Add(write);
             }
 
             await _writeLock.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                await RunBatchAsync(batch, done).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // The loop must survive anything: a failed batch fails its callers, not later writes.
-            catch (Exception e)
+            await CommitLockedAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a batch in one transaction (the caller holds the write lock; this releases it), then answers its callers.</summary>
+    private async Task CommitLockedAsync(List<SqliteWrite> batch)
+    {
+        var done = new List<SqliteWrite>(batch.Count);
+        try
+        {
+            await RunBatchAsync(batch, done).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed batch fails its callers, never later writes.
+        catch (Exception e)
 #pragma warning restore CA1031
-            {
-                // The commit (or the connection) failed: nothing of the batch is durable.
-                _candidates = null;
-                foreach (var write in done)
-                {
-                    write.Fail(e);
-                }
-
-                done.Clear();
-                if (_writer is not null)
-                {
-                    await _writer.DisposeAsync().ConfigureAwait(false);
-                    _writer = null;
-                }
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-
+        {
+            // The commit (or the connection) failed: nothing of the batch is durable.
+            _candidates = null;
             foreach (var write in done)
             {
-                write.Commit();
+                write.Fail(e);
             }
+
+            done.Clear();
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync().ConfigureAwait(false);
+                _writer = null;
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        foreach (var write in done)
+        {
+            write.Commit();
         }
     }
 
@@ -176,6 +198,52 @@ internal sealed class SqliteMasterStore : SqlMasterStore
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
+    /// <summary>
+    /// Checkpoints the WAL into the database file every second, off the writer's path (the writer's own
+    /// automatic checkpoint is off: it would stall every write behind an fsync of the database file).
+    /// </summary>
+    private async Task RunCheckpointsAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), TimeProvider);
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                if (_writer is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = new SqliteConnection(_connectionString);
+                        await connection.OpenAsync(_stopping.Token).ConfigureAwait(false);
+                    }
+
+                    await connection.ExecuteAsync("PRAGMA wal_checkpoint(PASSIVE)").ConfigureAwait(false);
+                }
+                catch (SqliteException)
+                {
+                    // Busy or locked: the next tick tries again.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>After a commit (under the write lock): applies the recorded changes to the cached candidates.</summary>
     private void ApplyCandidateChanges()
     {
@@ -216,7 +284,7 @@ internal sealed class SqliteMasterStore : SqlMasterStore
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         // WAL persists in the file; synchronous=NORMAL is per connection and only this one writes.
-        await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=4000;").ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;").ConfigureAwait(false);
         return connection;
     }
 }
