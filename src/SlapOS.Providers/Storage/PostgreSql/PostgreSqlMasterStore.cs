@@ -10,7 +10,7 @@ namespace SlapOS.Providers.Storage.PostgreSql;
 /// migrations run under an advisory lock.
 /// </summary>
 internal sealed class PostgreSqlMasterStore(string connectionString, TimeProvider timeProvider)
-    : SqlMasterStore(NpgsqlDataSource.Create(connectionString), StoreSql.PostgreSql, timeProvider)
+    : SqlMasterStore(NpgsqlDataSource.Create(WithAutoPrepare(connectionString)), StoreSql.PostgreSql, timeProvider)
 {
     private const int MaxAttempts = 5;
 
@@ -31,6 +31,18 @@ internal sealed class PostgreSqlMasterStore(string connectionString, TimeProvide
                 // Rolled back whole: the unit of work is safe to run again.
             }
         }
+    }
+
+    /// <summary>The store runs the same few statements all the time: let Npgsql prepare them on the server unless told otherwise.</summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        return builder.ConnectionString;
     }
 
     protected override bool IsUniqueViolation(DbException exception) =>
