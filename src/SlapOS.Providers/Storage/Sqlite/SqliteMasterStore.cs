@@ -204,7 +204,8 @@ internal sealed class SqliteMasterStore : SqlMasterStore
     /// </summary>
     private async Task RunCheckpointsAsync()
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), TimeProvider);
+        // Real time on purpose: a fake clock in tests must not stall checkpoints.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), TimeProvider.System);
         SqliteConnection? connection = null;
         try
         {
