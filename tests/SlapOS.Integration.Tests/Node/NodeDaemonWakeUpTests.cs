@@ -88,7 +88,23 @@ public sealed class NodeDaemonWakeUpTests : IAsyncLifetime
         await WaitUntilAsync(async () => (await Slap.RequestAsync(request, default)).ConnectionParameters.ContainsKey("url"), "the daemon deployed the instance");
         var url = (await Slap.RequestAsync(request, default)).ConnectionParameters["url"];
         using var http = new HttpClient();
-        Assert.Equal("Hello Awake", (await http.GetStringAsync(url)).Trim());
+        var answer = string.Empty;
+        await WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    answer = (await http.GetStringAsync(url)).Trim();
+                }
+                catch (HttpRequestException)
+                {
+                    // The daemon publishes the URL as soon as it deployed; the service may still be starting.
+                }
+
+                return answer.Length > 0;
+            },
+            "the service answers");
+        Assert.Equal("Hello Awake", answer);
 
         await Slap.RequestAsync(request with { State = RequestedState.Destroyed }, default);
     }
