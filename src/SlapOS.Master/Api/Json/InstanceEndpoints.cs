@@ -125,7 +125,16 @@ internal static class InstanceEndpoints
         switch (JsonDocuments.RequiredString(body, "reported_state"))
         {
             case "destroyed":
-                await master.ReportDestroyedAsync(computer, partition, cancellationToken);
+                try
+                {
+                    await master.ReportDestroyedAsync(computer, partition, cancellationToken);
+                }
+                catch (SlapException e) when (e.Kind == SlapErrorKind.NotReady)
+                {
+                    // SlapOS answers "Not destroying yet…" with a 403 here (its children are already marked destroyed).
+                    throw new JsonApiStatusException(StatusCodes.Status403Forbidden, e);
+                }
+
                 return JsonDocuments.Success("Destroyed");
             case "started":
                 await master.ReportInstanceStateAsync(computer, partition, ReportedState.Started, null, cancellationToken);

@@ -73,6 +73,11 @@ internal static class JsonApiPipeline
                     await JsonApiResponses.WriteErrorAsync(context, JsonApiResponses.StatusOf(e.Kind), e.Message, e.Kind);
                     return;
                 }
+                catch (JsonApiStatusException e)
+                {
+                    await JsonApiResponses.WriteErrorAsync(context, e.Status, e.Message, e.Kind);
+                    return;
+                }
 
                 await JsonApiResponses.WriteAsync(context, result);
             }
