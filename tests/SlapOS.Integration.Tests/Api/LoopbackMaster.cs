@@ -29,11 +29,7 @@ public sealed class LoopbackMaster : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
-        });
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
         builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(_directory, "master.db")));
         _app = builder.Build();
