@@ -15,7 +15,7 @@ namespace SlapOS.Integration.Tests.Api;
 /// A real master on 127.0.0.1 (port 0, SQLite file in a temp dir, insecure loopback mode: every local
 /// caller is an administrator), with small helpers to call its XML and JSON APIs over HTTP.
 /// </summary>
-public sealed class LoopbackMaster : IAsyncLifetime
+public class LoopbackMaster : IAsyncLifetime
 {
     public const string Release = "https://lab.nexedi.com/nexedi/slapos/raw/1.0.400/software/helloworld/software.cfg";
     private readonly string _directory = Directory.CreateTempSubdirectory("slapos-api-").FullName;
@@ -31,12 +31,17 @@ public sealed class LoopbackMaster : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
-        builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(_directory, "master.db")));
+        builder.Services.AddSlapOSMaster(m => Configure(m.UseSqlite(Path.Combine(_directory, "master.db"))));
         _app = builder.Build();
         _app.MapSlapOSMaster();
         await _app.StartAsync();
         Url = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(100) };
+    }
+
+    /// <summary>More master configuration (allocation policies…) for derived fixtures.</summary>
+    protected virtual void Configure(ISlapOSMasterBuilder master)
+    {
     }
 
     public async Task DisposeAsync()

@@ -115,8 +115,18 @@ internal static class XmlApiEndpoints
 
     private static async Task<string> FormatAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
-        var computer = await ComputerAsync(context, request, cancellationToken);
-        var format = SlapWireObjects.ReadComputerFormat(XmlApiPipeline.ReadMarshal(request, "xml") ?? throw new SlapValidationException("xml", "is required"));
+        ComputerFormat format;
+        try
+        {
+            format = SlapWireObjects.ReadComputerFormat(XmlApiPipeline.ReadMarshal(request, "xml") ?? throw new SlapValidationException("xml", "is required"));
+        }
+        catch (SlapMarshalException e)
+        {
+            throw new SlapValidationException("xml", e.Message);
+        }
+
+        // `slapos node format` posts only the document: the computer is the one it describes.
+        var computer = await ComputerAsync(context, request.Optional("computer_id") is null ? request.With("computer_id", format.ComputerReference) : request, cancellationToken);
         if (format.ComputerReference != computer)
         {
             throw new SlapValidationException("xml", $"describes computer '{format.ComputerReference}', not '{computer}'");
@@ -204,6 +214,12 @@ internal static class XmlApiEndpoints
     private static async Task<string> InstanceReportAsync(HttpContext context, XmlApiRequest request, ReportedState state, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        if (request.Optional("slave_reference") is not null)
+        {
+            // A report about a shared instance says nothing of its host partition's own state.
+            return "Ignored";
+        }
+
         await Master(context).ReportInstanceStateAsync(computer, partition, state, state == ReportedState.Error ? request.Optional("error_log") ?? "unknown error" : null, cancellationToken);
         return "Ignored";
     }
