@@ -18,7 +18,7 @@ internal sealed record Deviation(int? Status, string? Body, string[] IgnoredPath
 /// body) and compares each answer with the capture: same status, and a body that decodes to the same
 /// structure (values ignored only where they are not deterministic, or where a deviation says so).
 /// </summary>
-internal sealed class GoldenReplay(LoopbackMaster master, IReadOnlySet<string> ignoredValueKeys)
+internal sealed class GoldenReplay(LoopbackMaster master, IReadOnlySet<string> ignoredValueKeys, IReadOnlySet<string>? allowedExtraKeys = null)
 {
     private readonly List<(string Captured, string Ours)> _substitutions = [];
 
@@ -27,11 +27,26 @@ internal sealed class GoldenReplay(LoopbackMaster master, IReadOnlySet<string> i
     /// <summary>Replaces, in later requests, a value slapproxy gave with the one our master gave.</summary>
     public void Substitute(string captured, string ours)
     {
-        if (captured != ours && !_substitutions.Contains((captured, ours)))
+        if (captured == ours)
+        {
+            return;
+        }
+
+        // The latest answer wins: slapproxy reuses <computer>-<partition> guids once a partition is freed.
+        var index = _substitutions.FindIndex(s => s.Captured == captured);
+        if (index >= 0)
+        {
+            _substitutions[index] = (captured, ours);
+        }
+        else
         {
             _substitutions.Add((captured, ours));
         }
     }
+
+    /// <summary>Another captured name of an instance already followed (slapproxy's guid changes on rename).</summary>
+    public void Alias(string captured, string alreadyFollowed) =>
+        Substitute(captured, _substitutions.Single(s => s.Captured == alreadyFollowed).Ours);
 
     public async Task<Answer> ReplayAsync(WireExchange exchange, Deviation? deviation)
     {
@@ -108,6 +123,36 @@ internal sealed class GoldenReplay(LoopbackMaster master, IReadOnlySet<string> i
         }
     }
 
+    private void LearnJson(System.Text.Json.JsonElement captured, System.Text.Json.JsonElement ours)
+    {
+        if (captured.ValueKind == System.Text.Json.JsonValueKind.Object && ours.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var property in captured.EnumerateObject())
+            {
+                if (!ours.TryGetProperty(property.Name, out var other))
+                {
+                    continue;
+                }
+
+                if (property.Name == "instance_guid" && property.Value.ValueKind == System.Text.Json.JsonValueKind.String && other.ValueKind == System.Text.Json.JsonValueKind.String)
+                {
+                    Substitute(property.Value.GetString()!, other.GetString()!);
+                }
+                else
+                {
+                    LearnJson(property.Value, other);
+                }
+            }
+        }
+        else if (captured.ValueKind == System.Text.Json.JsonValueKind.Array && ours.ValueKind == System.Text.Json.JsonValueKind.Array && captured.GetArrayLength() == ours.GetArrayLength())
+        {
+            foreach (var (c, o) in captured.EnumerateArray().Zip(ours.EnumerateArray()))
+            {
+                LearnJson(c, o);
+            }
+        }
+    }
+
     private static string FormEscape(string value) => Uri.EscapeDataString(value).Replace("%20", "+", StringComparison.Ordinal);
 
     private void Check(WireExchange exchange, Answer answer, Deviation? deviation)
@@ -147,6 +192,30 @@ internal sealed class GoldenReplay(LoopbackMaster master, IReadOnlySet<string> i
             Learn(captured, ours);
             var ignored = deviation?.IgnoredPaths ?? [];
             foreach (var difference in MarshalDiff.Compare(captured, ours, ignoredValueKeys))
+            {
+                if (!ignored.Any(p => Regex.IsMatch(difference, p)))
+                {
+                    Failures.Add($"{exchange.File}: {difference}");
+                }
+            }
+        }
+        else if (exchange.ResponseHeaders.Any(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) && h.Value.StartsWith("application/json", StringComparison.Ordinal)))
+        {
+            System.Text.Json.JsonElement ours;
+            try
+            {
+                ours = answer.Json();
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                Failures.Add($"{exchange.File}: a JSON document expected, got '{answer.Body}' ({e.Message})");
+                return;
+            }
+
+            var captured = System.Text.Json.JsonDocument.Parse(Rewrite(expected, escaped: false)).RootElement;
+            LearnJson(captured, ours);
+            var ignored = deviation?.IgnoredPaths ?? [];
+            foreach (var difference in JsonDiff.Compare(captured, ours, ignoredValueKeys, allowedExtraKeys ?? new HashSet<string>()))
             {
                 if (!ignored.Any(p => Regex.IsMatch(difference, p)))
                 {
