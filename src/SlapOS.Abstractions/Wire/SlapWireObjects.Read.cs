@@ -166,6 +166,17 @@ public static partial class SlapWireObjects
                     throw new SlapMarshalException("each partition_list item must be a dictionary with a reference");
                 }
 
+                PartitionTap? tap = null;
+                if (partition["tap"] is IDictionary tapDictionary && tapDictionary["name"] is string { Length: > 0 } tapName)
+                {
+                    tap = new PartitionTap(
+                        tapName,
+                        tapDictionary["ipv4_addr"] as string,
+                        tapDictionary["ipv4_gateway"] as string,
+                        tapDictionary["ipv4_netmask"] as string,
+                        tapDictionary["ipv4_network"] as string);
+                }
+
                 var addresses = new List<PartitionAddress>();
                 if (partition["address_list"] is IEnumerable addressList and not string)
                 {
@@ -176,19 +187,9 @@ public static partial class SlapWireObjects
                             throw new SlapMarshalException($"partition {partitionReference}: each address_list item needs an addr");
                         }
 
-                        addresses.Add(new PartitionAddress(addr, address["netmask"] as string ?? string.Empty));
+                        // slapproxy and slapgrid name the partition's addresses after its tap interface.
+                        addresses.Add(new PartitionAddress(addr, address["netmask"] as string ?? string.Empty, tap?.Name));
                     }
-                }
-
-                PartitionTap? tap = null;
-                if (partition["tap"] is IDictionary tapDictionary && tapDictionary["name"] is string { Length: > 0 } tapName)
-                {
-                    tap = new PartitionTap(
-                        tapName,
-                        tapDictionary["ipv4_addr"] as string,
-                        tapDictionary["ipv4_gateway"] as string,
-                        tapDictionary["ipv4_netmask"] as string,
-                        tapDictionary["ipv4_network"] as string);
                 }
 
                 partitions.Add(new ComputerPartition

@@ -152,6 +152,8 @@ internal sealed partial class SlapMaster
             });
         }
 
-        return new ComputerDocument(computerReference, installations, documents);
+        // A release the node reported removed is gone from its view, as SlapOS deletes the supply then.
+        var pending = installations.Where(i => !(i.RequestedState == SupplyState.Destroyed && i.ReportedState == SoftwareInstallationState.Destroyed)).ToList();
+        return new ComputerDocument(computerReference, pending, documents);
     }
 }

@@ -72,7 +72,8 @@ internal sealed partial class SlapMaster
         var waiting = children.Where(c => !c.Shared).Select(c => c.Title).ToList();
         if (waiting.Count > 0)
         {
-            throw new SlapException(SlapErrorKind.NotReady, $"instance '{instance.Title}' is freed after its children: {string.Join(", ", waiting)} still hold partitions");
+            // SlapOS's sentence: its node reads it from a 200 answer and retries later.
+            throw new SlapException(SlapErrorKind.NotReady, $"Not destroying yet because this partition has child partitions: {string.Join(", ", waiting)}");
         }
 
         // Shared instances it requested or hosted have no partition: they go with it.
@@ -94,9 +95,14 @@ internal sealed partial class SlapMaster
     {
         var instance = await GetPartitionInstanceAsync(computerReference, partitionReference, cancellationToken).ConfigureAwait(false);
         var tree = await ToListAsync(store.ListInstancesAsync(new InstanceQuery { RootReference = instance.RootReference }, cancellationToken)).ConfigureAwait(false);
+        // The whole tree takes one new timestamp, as SlapOS does (its nodes compare them across the tree).
+        var stamp = InstanceTimestamp.Next(timeProvider.GetUtcNow(), tree.Count == 0 ? null : tree.Max(m => m.Timestamp));
         foreach (var member in tree)
         {
-            await BumpAsync(member.Reference, cancellationToken).ConfigureAwait(false);
+            await UpdateAsync(member.Reference, current => current with
+            {
+                Timestamp = stamp > current.Timestamp ? stamp : InstanceTimestamp.Next(timeProvider.GetUtcNow(), current.Timestamp),
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 

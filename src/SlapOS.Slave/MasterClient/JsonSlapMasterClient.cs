@@ -450,10 +450,28 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         return result;
     }
 
-    private static InstanceTimestamp Timestamp(JsonElement element) =>
-        element.TryGetProperty("processing_timestamp", out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var seconds)
+    /// <summary>
+    /// Our master's exact <c>timestamp</c> when given (two changes within one second must differ), else
+    /// SlapOS's <c>processing_timestamp</c> in whole seconds.
+    /// </summary>
+    private static InstanceTimestamp Timestamp(JsonElement element)
+    {
+        if (OptionalString(element, "timestamp") is { } exact)
+        {
+            try
+            {
+                return InstanceTimestamp.Parse(exact);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                // Not ours: fall back to SlapOS's field.
+            }
+        }
+
+        return element.TryGetProperty("processing_timestamp", out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var seconds)
             ? new InstanceTimestamp((long)(seconds * 1_000_000m))
             : default;
+    }
 
     private static string RequireString(JsonElement element, string name) =>
         OptionalString(element, name) ?? throw new SlapException(SlapErrorKind.Validation, $"the master's answer has no '{name}'");

@@ -37,7 +37,8 @@ internal static class ComputeNodeEndpoints
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
         var installations = await master.ListSoftwareInstallationsAsync(computer, cancellationToken);
-        return JsonDocuments.ResultList(installations.Select(i => new Dictionary<string, object?>
+        // A release the node reported removed is gone, as in the node's XML view (SlapOS deletes the supply then).
+        return JsonDocuments.ResultList(installations.Where(i => !(i.RequestedState == SupplyState.Destroyed && i.ReportedState == SoftwareInstallationState.Destroyed)).Select(i => new Dictionary<string, object?>
         {
             ["software_release_uri"] = i.SoftwareReleaseUrl,
             ["state"] = i.RequestedState.ToWire(),

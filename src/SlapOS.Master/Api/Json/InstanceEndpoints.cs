@@ -63,6 +63,11 @@ internal static class InstanceEndpoints
     public static async Task<object> ListHostedAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, host) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        if (host.Shared)
+        {
+            throw new SlapException(SlapErrorKind.Forbidden, $"shared instance '{host.Title}' hosts no instance");
+        }
+
         var hosted = new List<object>();
         await foreach (var shared in master.ListInstancesAsync(new InstanceQuery { HostInstanceReference = host.Reference }, cancellationToken))
         {
@@ -84,6 +89,12 @@ internal static class InstanceEndpoints
     public static async Task<object> RenameAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        if (instance.Shared)
+        {
+            // Its partition is its host's: renaming through it would rename the host (SlapOS refuses with a 403 too).
+            throw new SlapException(SlapErrorKind.Forbidden, $"shared instance '{instance.Title}' cannot be renamed");
+        }
+
         var (computer, partition) = PartitionOf(instance);
         await master.RenameAsync(computer, partition, JsonDocuments.RequiredString(body, "title"), cancellationToken);
         return JsonDocuments.Success("Renamed");
@@ -125,7 +136,16 @@ internal static class InstanceEndpoints
         switch (JsonDocuments.RequiredString(body, "reported_state"))
         {
             case "destroyed":
-                await master.ReportDestroyedAsync(computer, partition, cancellationToken);
+                try
+                {
+                    await master.ReportDestroyedAsync(computer, partition, cancellationToken);
+                }
+                catch (SlapException e) when (e.Kind == SlapErrorKind.NotReady)
+                {
+                    // SlapOS answers "Not destroying yet…" with a 403 here (its children are already marked destroyed).
+                    throw new JsonApiStatusException(StatusCodes.Status403Forbidden, e);
+                }
+
                 return JsonDocuments.Success("Destroyed");
             case "started":
                 await master.ReportInstanceStateAsync(computer, partition, ReportedState.Started, null, cancellationToken);
@@ -141,7 +161,7 @@ internal static class InstanceEndpoints
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
         if (instance.Shared)
         {
-            throw new SlapValidationException("instance_guid", "a shared instance cannot be banged; bang its host");
+            throw new SlapException(SlapErrorKind.Forbidden, $"shared instance '{instance.Title}' cannot be banged; bang its host");
         }
 
         var (computer, partition) = PartitionOf(instance);

@@ -29,6 +29,13 @@ internal static class JsonApiPipeline
                 return;
             }
 
+            if (context.Request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            {
+                // As SlapOS (Flask's request.json): a body declared as something else is not read as JSON.
+                await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, NotUnderstood);
+                return;
+            }
+
             if (context.Request.ContentLength > MaxBodyBytes)
             {
                 await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {MaxBodyBytes} bytes.");
@@ -71,6 +78,11 @@ internal static class JsonApiPipeline
                 catch (SlapException e)
                 {
                     await JsonApiResponses.WriteErrorAsync(context, JsonApiResponses.StatusOf(e.Kind), e.Message, e.Kind);
+                    return;
+                }
+                catch (JsonApiStatusException e)
+                {
+                    await JsonApiResponses.WriteErrorAsync(context, e.Status, e.Message, e.Kind);
                     return;
                 }
 

@@ -115,8 +115,18 @@ internal static class XmlApiEndpoints
 
     private static async Task<string> FormatAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
-        var computer = await ComputerAsync(context, request, cancellationToken);
-        var format = SlapWireObjects.ReadComputerFormat(XmlApiPipeline.ReadMarshal(request, "xml") ?? throw new SlapValidationException("xml", "is required"));
+        ComputerFormat format;
+        try
+        {
+            format = SlapWireObjects.ReadComputerFormat(XmlApiPipeline.ReadMarshal(request, "xml") ?? throw new SlapValidationException("xml", "is required"));
+        }
+        catch (SlapMarshalException e)
+        {
+            throw new SlapValidationException("xml", e.Message);
+        }
+
+        // `slapos node format` posts only the document: the computer is the one it describes.
+        var computer = await ComputerAsync(context, request.Optional("computer_id") is null ? request.With("computer_id", format.ComputerReference) : request, cancellationToken);
         if (format.ComputerReference != computer)
         {
             throw new SlapValidationException("xml", $"describes computer '{format.ComputerReference}', not '{computer}'");
@@ -164,8 +174,8 @@ internal static class XmlApiEndpoints
             RequesterReference = requester,
             SoftwareReleaseUrl = request.Required("software_release"),
             SoftwareType = request.Optional("software_type") ?? InstanceRequest.DefaultSoftwareType,
-            Parameters = SlapWireObjects.FlattenParameters(XmlApiPipeline.ReadMarshal(request, "partition_parameter_xml"), "partition_parameter_xml"),
-            Sla = SlapWireObjects.FlattenParameters(XmlApiPipeline.ReadMarshal(request, "filter_xml"), "filter_xml"),
+            Parameters = XmlApiPipeline.ReadParameters(request, "partition_parameter_xml"),
+            Sla = XmlApiPipeline.ReadParameters(request, "filter_xml"),
             State = stateValue is string word ? SlapStates.ParseRequestedState(word) : RequestedState.Started,
             Shared = XmlApiPipeline.ReadMarshal(request, "shared_xml") is true,
         };
@@ -183,9 +193,12 @@ internal static class XmlApiEndpoints
     private static async Task<string> SetConnectionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
-        var parameters = SlapWireObjects.FlattenParameters(
-            XmlApiPipeline.ReadMarshal(request, "connection_xml") ?? throw new SlapValidationException("connection_xml", "is required"),
-            "connection_xml");
+        if (request.Optional("connection_xml") is null)
+        {
+            throw new SlapValidationException("connection_xml", "is required");
+        }
+
+        var parameters = XmlApiPipeline.ReadParameters(request, "connection_xml");
         await Master(context).PublishConnectionParametersAsync(computer, partition, parameters, request.Optional("slave_reference"), cancellationToken);
         return "done";
     }
@@ -201,6 +214,12 @@ internal static class XmlApiEndpoints
     private static async Task<string> InstanceReportAsync(HttpContext context, XmlApiRequest request, ReportedState state, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        if (request.Optional("slave_reference") is not null)
+        {
+            // A report about a shared instance says nothing of its host partition's own state.
+            return "Ignored";
+        }
+
         await Master(context).ReportInstanceStateAsync(computer, partition, state, state == ReportedState.Error ? request.Optional("error_log") ?? "unknown error" : null, cancellationToken);
         return "Ignored";
     }
@@ -212,9 +231,10 @@ internal static class XmlApiEndpoints
         {
             await Master(context).ReportDestroyedAsync(computer, partition, cancellationToken);
         }
-        catch (SlapException e) when (e.Kind is SlapErrorKind.Conflict or SlapErrorKind.NotFound)
+        catch (SlapException e) when (e.Kind is SlapErrorKind.Conflict or SlapErrorKind.NotFound or SlapErrorKind.NotReady)
         {
-            // SlapOS answers these with a 200 and a sentence; its client treats anything else as a failure.
+            // SlapOS answers these with a 200 and a sentence ("Not destroying yet because…" while children
+            // hold partitions); its client treats anything else as a failure and would stop destroying.
             return e.Kind == SlapErrorKind.NotFound ? $"Unknown partition '{partition}' on '{computer}'" : e.Message;
         }
 

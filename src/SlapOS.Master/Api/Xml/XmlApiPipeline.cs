@@ -45,4 +45,26 @@ internal static class XmlApiPipeline
             throw new SlapValidationException(field, e.Message);
         }
     }
+
+    /// <summary>
+    /// Reads a marshalled parameter dictionary; a missing field is an empty one (slapproxy answers 500
+    /// there), and anything but a dictionary is a validation error naming the field.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ReadParameters(XmlApiRequest request, string field)
+    {
+        var value = ReadMarshal(request, field);
+        if (value is null)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        try
+        {
+            return SlapWireObjects.FlattenParameters(value, field);
+        }
+        catch (SlapMarshalException e)
+        {
+            throw new SlapValidationException(field, e.Message);
+        }
+    }
 }

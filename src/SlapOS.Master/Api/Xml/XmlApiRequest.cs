@@ -45,6 +45,14 @@ internal sealed class XmlApiRequest(IReadOnlyDictionary<string, StringValues> fi
         }
     }
 
+    /// <summary>The same fields with one more (or replaced).</summary>
+    public XmlApiRequest With(string name, string value)
+    {
+        var copy = fields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        copy[name] = value;
+        return new XmlApiRequest(copy);
+    }
+
     /// <summary>A required field; a missing or empty one is a 400 naming it.</summary>
     public string Required(string name) =>
         Optional(name) ?? throw new SlapValidationException(name, "is required");
