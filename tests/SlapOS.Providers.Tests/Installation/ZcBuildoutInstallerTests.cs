@@ -83,6 +83,26 @@ public sealed class ZcBuildoutInstallerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_template_json_filter_escapes_as_system_text_json_does()
+    {
+        var (_, recipes) = ZcBuildoutSupport.Prepare(Path.Combine(_root, "support"));
+        var text = new string(Enumerable.Range(0, 0x300).Select(c => (char)c).ToArray()) + "€\u2028😀 end";
+        var start = new ProcessStartInfo(ZcBuildoutPrerequisites.Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import json, sys; sys.path.insert(0, sys.argv[1]); import slapos_dotnet_recipes as r; sys.stdout.write(r._json(json.load(sys.stdin)))");
+        start.ArgumentList.Add(recipes);
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(System.Text.Json.JsonSerializer.Serialize(text));
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, error);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(text), output);
+    }
+
+    [Fact]
     public async Task Preparing_the_support_files_twice_keeps_one_copy()
     {
         var support = Path.Combine(_root, "support");
@@ -211,6 +231,22 @@ public sealed class ZcBuildoutInstallerTests : IDisposable
         Assert.Equal(expected, owner.Trim());
         var (_, profileOwner) = await RunAsync("stat", "-c", "%U %a", Path.Combine(deployment.PartitionPath, "buildout.cfg"));
         Assert.Equal(expected + " 640", profileOwner.Trim());
+    }
+
+    [Fact]
+    public async Task Software_builds_run_as_the_software_user_when_the_node_is_root()
+    {
+        var release = Path.Combine(_root, "release-user");
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), "[buildout]\nparts = who\n[who]\nrecipe = plone.recipe.command\ncommand = id -un > ${buildout:directory}/who\n");
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"), User: "nobody");
+
+        await new ZcBuildoutInstaller(new ZcBuildoutOptions()).InstallSoftwareAsync(build, CancellationToken.None);
+
+        var expected = Environment.UserName == "root" ? "nobody" : Environment.UserName;
+        Assert.Equal(expected, (await File.ReadAllTextAsync(Path.Combine(build.InstallDirectory, "who"))).Trim());
+        var (_, owner) = await RunAsync("stat", "-c", "%U", build.CompletedMarker);
+        Assert.Equal(expected, owner.Trim());
     }
 
     [Fact]

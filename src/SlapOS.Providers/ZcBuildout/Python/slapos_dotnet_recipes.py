@@ -353,11 +353,12 @@ def _identifier(name):
     return name.replace("-", "_").replace(".", "_")
 
 
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_JSON_ESCAPES = {"\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def _json(value):
-    """JSON as System.Text.Json writes it (what the native engine's Liquid 'json' filter gives)."""
+    """JSON as System.Text.Json writes it with its default encoder (the native engine's Liquid
+    'json' filter): HTML-sensitive characters and all but printable ASCII as \\uXXXX."""
     if value is None:
         return "null"
     out = ['"']
@@ -365,7 +366,7 @@ def _json(value):
         code = ord(ch)
         if ch in _JSON_ESCAPES:
             out.append(_JSON_ESCAPES[ch])
-        elif code < 0x20 or code >= 0x7F or ch in "<>&'+`":
+        elif code < 0x20 or code >= 0x7F or ch in "\"<>&'+`":
             if code > 0xFFFF:
                 code -= 0x10000
                 out.append("\\u%04X\\u%04X" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)))
