@@ -250,6 +250,10 @@ class SlapConfiguration(_Recipe):
             raise RecipeError(error)
         for key, value in configuration[self.key]:
             options[key] = value
+        # The master connection options SlapOS profiles give: the node already read the
+        # partition, so they are only read here, not to be reported as unused.
+        for key in ("url", "key", "cert", "storage-home"):
+            options.get(key)
 
     def install(self):
         return []
