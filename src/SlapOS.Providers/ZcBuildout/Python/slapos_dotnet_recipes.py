@@ -248,12 +248,12 @@ class SlapConfiguration(_Recipe):
         error = configuration.get(self.key + "-error")
         if error:
             raise RecipeError(error)
-        for key, value in configuration[self.key]:
-            options[key] = value
         # The master connection options SlapOS profiles give: the node already read the
         # partition, so they are only read here, not to be reported as unused.
-        for key in ("url", "key", "cert", "storage-home"):
+        for key in ("computer", "partition", "url", "key", "cert", "storage-home"):
             options.get(key)
+        for key, value in configuration[self.key]:
+            options[key] = value
 
     def install(self):
         return []
