@@ -158,6 +158,36 @@ public sealed class ZcBuildoutInstallerTests : IDisposable
         await Eventually.UntilAsync(() => Gone(pid), "the build's command was killed with buildout");
     }
 
+    [Fact]
+    public async Task Cancelling_a_build_kills_buildout_and_its_commands()
+    {
+        var release = Path.Combine(_root, "cancelled");
+        Directory.CreateDirectory(release);
+        var pidFile = Path.Combine(_root, "cancelled.pid");
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), $"[buildout]\nparts = c\n[c]\nrecipe = command\ncommand = echo $$ > {pidFile}.tmp && mv {pidFile}.tmp {pidFile}; exec sleep 600\n");
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"));
+        using var cancellation = new CancellationTokenSource();
+
+        var install = new ZcBuildoutInstaller(new ZcBuildoutOptions()).InstallSoftwareAsync(build, cancellation.Token);
+        await Eventually.UntilAsync(() => File.Exists(pidFile), "the build's command started");
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => install);
+        var pid = int.Parse(await File.ReadAllTextAsync(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.UntilAsync(() => Gone(pid), "the build's command was killed with buildout");
+        Assert.False(File.Exists(build.CompletedMarker));
+    }
+
+    [Fact]
+    public async Task A_liquid_tag_the_recipes_do_not_render_is_an_error_naming_the_part()
+    {
+        var (installer, deployment) = await InstalledReleaseAsync("[buildout]\nparts = t\n[t]\nrecipe = template\noutput = ${buildout:directory}/t\ninline = {% if x %}y{% endif %}\n");
+
+        var error = await Assert.ThrowsAsync<SoftwareInstallerException>(() => installer.DeployInstanceAsync(deployment, CancellationToken.None));
+
+        Assert.Contains("The template of [t] uses the Liquid tag", error.Message, StringComparison.Ordinal);
+    }
+
     private static bool Gone(int pid)
     {
         try
