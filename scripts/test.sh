@@ -12,6 +12,7 @@ log() { printf '[test.sh] %s\n' "$*" >&2; }
 need=()
 command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 [ -d /usr/lib/python3/dist-packages/zc/buildout ] || need+=(python3-zc.buildout)
+[ -d /usr/lib/python3/dist-packages/setuptools ] || need+=(python3-setuptools)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
