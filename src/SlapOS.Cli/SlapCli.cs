@@ -19,6 +19,7 @@ internal static class SlapCli
             ServiceCommand.Create(),
             ComputerCommand.Create(),
             ConfigureCommand.Create(),
+            NodeCommand.Create(),
         };
         return root;
     }

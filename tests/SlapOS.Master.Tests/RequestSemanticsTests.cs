@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
@@ -7,16 +8,37 @@ using SlapOS.Master.Tests.Allocation;
 
 namespace SlapOS.Master.Tests;
 
-public class RequestSemanticsTests
+public sealed class RequestSemanticsTests : IDisposable
 {
     private const string Release = "https://lab.example/software.cfg";
     private readonly IMasterStore _store = Substitute.For<IMasterStore>();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
+    private readonly MasterTelemetry _telemetry = new();
+
+    public void Dispose() => _telemetry.Dispose();
+
     private SlapMaster Master()
     {
         var pipeline = new AllocationPipeline([], AllocationPipelineTests.Options(), _store, NullLogger<AllocationPipeline>.Instance);
-        return new SlapMaster(_store, pipeline, new MasterTelemetry(), _time, NullLogger<SlapMaster>.Instance);
+        return new SlapMaster(_store, pipeline, _telemetry, _time, NullLogger<SlapMaster>.Instance);
+    }
+
+    [Fact]
+    public async Task An_allocation_is_counted_and_every_request_is_timed()
+    {
+        using var allocations = new MetricCollector<long>(_telemetry.Allocations);
+        using var durations = new MetricCollector<double>(_telemetry.RequestDuration);
+        _store.ListAllocationCandidatesAsync(Release, Arg.Any<CancellationToken>()).Returns([AllocationPipelineTests.Candidate("COMP-1", 1)]);
+        _store.TryReservePartitionAsync("COMP-1", Arg.Any<SoftwareInstance>(), Arg.Any<CancellationToken>())
+            .Returns(call => call.Arg<SoftwareInstance>() with { ComputerReference = "COMP-1", PartitionReference = "slappart0" });
+
+        var instance = await Master().RequestAsync(new InstanceRequest { Title = "new", SoftwareReleaseUrl = Release }, default);
+        await Assert.ThrowsAsync<SlapValidationException>(() => Master().RequestAsync(new InstanceRequest { Title = "", SoftwareReleaseUrl = Release }, default));
+
+        Assert.Equal("slappart0", instance.PartitionReference);
+        Assert.Equal(1, allocations.LastMeasurement?.Value);
+        Assert.Single(durations.GetMeasurementSnapshot());
     }
 
     private static SoftwareInstance Existing(Dictionary<string, string>? sla = null) => new()

@@ -14,6 +14,11 @@ public sealed class SlapgridDaemonTests : IDisposable
     private readonly NodeFixture _node = new();
     private readonly INodeAgent _agent = Substitute.For<INodeAgent>();
 
+    public SlapgridDaemonTests()
+    {
+        _agent.FormatAsync(Arg.Any<IProgress<NodeProgress>?>(), Arg.Any<CancellationToken>()).Returns(Result(NodeExitCode.Ok));
+    }
+
     public void Dispose() => _node.Dispose();
 
     private SlapgridDaemon Daemon(TimeProvider time) => new(
@@ -70,6 +75,7 @@ public sealed class SlapgridDaemonTests : IDisposable
         await _agent.Received(2).InstanceAsync(Arg.Any<IProgress<NodeProgress>?>(), Arg.Any<CancellationToken>());
         await _agent.Received(2).SoftwareAsync(Arg.Any<IProgress<NodeProgress>?>(), Arg.Any<CancellationToken>());
         await _agent.Received(1).ReportAsync(Arg.Any<IProgress<NodeProgress>?>(), Arg.Any<CancellationToken>());
+        await _agent.Received(1).FormatAsync(Arg.Any<IProgress<NodeProgress>?>(), Arg.Any<CancellationToken>());
         await _node.Master.Received().WaitForChangeAsync(NodeFixture.Computer, NodeFixture.Timestamp(1000),
             Arg.Is<TimeSpan>(t => t > TimeSpan.Zero && t <= TimeSpan.FromHours(1)), Arg.Any<CancellationToken>());
     }

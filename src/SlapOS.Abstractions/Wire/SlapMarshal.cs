@@ -45,6 +45,32 @@ public static class SlapMarshal
         return MarshalReader.Read(reader, limits);
     }
 
+    /// <summary>
+    /// Reads a marshal document from a stream asynchronously (an HTTP body: no synchronous I/O), buffering
+    /// at most the size limit, then decodes it. An oversized body is refused as soon as it passes the limit.
+    /// </summary>
+    /// <exception cref="SlapMarshalException">The document is malformed, hostile or too large.</exception>
+    public static async Task<object?> ReadAsync(Stream document, SlapMarshalLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        limits ??= SlapMarshalLimits.Default;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int n;
+        while ((n = await document.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > limits.MaxDocumentSize)
+            {
+                throw new SlapMarshalException(FormattableString.Invariant($"document is larger than {limits.MaxDocumentSize} bytes"));
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        buffer.Position = 0;
+        return Read(buffer, limits);
+    }
+
     /// <summary>Encodes a value as the Python marshaller does (ids in document order, sorted keys, pure ASCII).</summary>
     /// <exception cref="SlapMarshalException">The value holds a type or character the format cannot carry.</exception>
     public static string Write(object? value) => MarshalWriter.Write(value);

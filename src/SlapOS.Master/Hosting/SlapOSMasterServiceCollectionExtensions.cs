@@ -30,7 +30,9 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new MasterTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<AllocationPipeline>();
-        services.TryAddSingleton<ISlapMaster, SlapMaster>();
+        services.TryAddSingleton<SlapMaster>();
+        services.TryAddSingleton<SlapOS.Master.Changes.ComputerChangeNotifier>();
+        services.TryAddSingleton<ISlapMaster, SlapOS.Master.Changes.ChangeSignallingSlapMaster>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MasterStoreStartup>());
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());

@@ -182,6 +182,12 @@ internal sealed partial class SlapMaster(
         }
 
         var wanted = root is null ? request.State : TreeState(root, request.State);
+        if (existing.RequestedState == RequestedState.Destroyed && wanted != RequestedState.Destroyed)
+        {
+            throw new SlapException(SlapErrorKind.Conflict,
+                $"instance '{existing.Title}' ({existing.Reference}) is being destroyed; request it again once its partition is freed");
+        }
+
         var (updated, changed) = await UpdateAsync(existing, current =>
         {
             if (current.SoftwareReleaseUrl == request.SoftwareReleaseUrl

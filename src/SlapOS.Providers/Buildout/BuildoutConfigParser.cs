@@ -104,16 +104,8 @@ internal static class BuildoutConfigParser
             if (equals > 0 && IsOptionName(line[..equals]))
             {
                 Flush();
-                var key = line[..equals].TrimEnd();
-                // "key +=" / "key -=": the operator is kept glued to the name, as buildout does ("key +").
-                if (key.Length > 1 && key[^1] is '+' or '-')
-                {
-                    option = string.Concat(key[..^1].TrimEnd(), " ", key[^1..]);
-                }
-                else
-                {
-                    option = key.ToString();
-                }
+                // "key +=" / "key -=" keep their operator in the name ("key +", "key-"), as buildout does.
+                option = line[..equals].TrimEnd().ToString();
 
                 var value = line[(equals + 1)..].Trim();
                 blockMode = value.IsEmpty;

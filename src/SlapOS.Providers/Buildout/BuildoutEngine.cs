@@ -58,7 +58,7 @@ internal sealed class BuildoutEngine(Func<string, IBuildoutRecipe?> recipes, ILo
     {
         var evaluated = await LoadAsync(profile, environment, overrides, cancellationToken).ConfigureAwait(false);
         var directory = evaluated.Get("buildout", "directory")!;
-        foreach (var created in new[] { evaluated.Get("buildout", "parts-directory")!, evaluated.Get("buildout", "bin-directory")! })
+        foreach (var created in new[] { evaluated.Get("buildout", "parts-directory")!, evaluated.Get("buildout", "bin-directory")! }.Select(Path.GetFullPath))
         {
             if (!Directory.Exists(created))
             {

@@ -45,10 +45,14 @@ internal static class BuildoutFiles
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Runs <c>/bin/sh -c command</c>, its output going to the log; returns the exit code.</summary>
-    public static async Task<int> RunShellAsync(string command, string workingDirectory, IReadOnlyDictionary<string, string>? environment, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <c>/bin/sh -c command</c>, its output going to the log; returns the exit code. With
+    /// <paramref name="runAs"/> (a root node deploying for a partition user) the shell runs as that
+    /// user, through <c>setpriv</c>, as slapgrid runs buildout with the partition's privileges.
+    /// </summary>
+    public static async Task<int> RunShellAsync(string command, string workingDirectory, IReadOnlyDictionary<string, string>? environment, TextWriter log, CancellationToken cancellationToken, FileOwner? runAs = null)
     {
-        var start = new ProcessStartInfo("/bin/sh")
+        var start = new ProcessStartInfo(runAs is null ? "/bin/sh" : "setpriv")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -56,6 +60,14 @@ internal static class BuildoutFiles
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (runAs is not null)
+        {
+            foreach (var argument in new[] { "--reuid", runAs.Uid.ToString(CultureInfo.InvariantCulture), "--regid", runAs.Gid.ToString(CultureInfo.InvariantCulture), "--clear-groups", "/bin/sh" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
         if (environment is not null)

@@ -43,6 +43,9 @@ public sealed class BuildoutPartContext
 
     internal BuildoutProfile Profile => _profile;
 
+    /// <summary>Substitutes <c>${section:option}</c> in a text, <c>${:x}</c> meaning this part's options.</summary>
+    internal string Substitute(string text) => _profile.SubstituteText(_section, "url", text);
+
     /// <summary>An option of this part; a clear error naming the part when it is missing.</summary>
     /// <exception cref="BuildoutException">The option is missing.</exception>
     public string Require(string option) =>
@@ -73,6 +76,13 @@ public sealed class BuildoutPartContext
     /// <summary>Downloads <paramref name="url"/> (or reads a local path / <c>file://</c>), checks its MD5 and returns a local path (cached).</summary>
     public Task<string> DownloadAsync(string url, string? md5, CancellationToken cancellationToken) =>
         Environment.Downloader.FetchAsync(url, md5, cancellationToken);
+
+    /// <summary>
+    /// Runs a shell command in <paramref name="workingDirectory"/> (default: the buildout directory),
+    /// output to the log, as the partition user when the node runs as root; returns the exit code.
+    /// </summary>
+    public Task<int> RunShellAsync(string command, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, string? workingDirectory = null) =>
+        BuildoutFiles.RunShellAsync(command, workingDirectory ?? BuildoutDirectory, environment, Log, cancellationToken, Environment.Owner);
 
     /// <summary>Gives a created path to the partition user, when the node runs as root (no-op otherwise).</summary>
     public void Own(string path) => Environment.Owner?.Own(path);

@@ -25,6 +25,9 @@ internal sealed class BuildoutProfile
 
     public BuildoutEnvironment? Environment { get; }
 
+    /// <summary>The recipe resolver, for recipes that run a nested buildout.</summary>
+    public Func<string, IBuildoutRecipe?> Recipes => _recipes;
+
     /// <summary>The parts to install, in installation order (after <see cref="InitializeParts"/>).</summary>
     public IReadOnlyList<string> Parts => _parts;
 
@@ -245,6 +248,21 @@ internal sealed class BuildoutProfile
             var value = Substitute(section, option, raw);
             section.Resolved[option] = value;
             return value;
+        }
+        finally
+        {
+            _stack.RemoveAt(_stack.Count - 1);
+        }
+    }
+
+    /// <summary>Buildout substitution of a text (a template file) as if it were an option of <paramref name="section"/>.</summary>
+    internal string SubstituteText(BuildoutSection section, string option, string text)
+    {
+        var key = (section.Name, option);
+        _stack.Add(key);
+        try
+        {
+            return Substitute(section, option, text);
         }
         finally
         {

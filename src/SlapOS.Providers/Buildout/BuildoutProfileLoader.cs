@@ -154,12 +154,12 @@ internal static class BuildoutProfileLoader
         // Additions before removals of the same key, as buildout sorts them.
         operations.Sort((a, b) =>
         {
-            var byName = string.CompareOrdinal(a.Key[..^2], b.Key[..^2]);
-            return byName != 0 ? byName : a.Key[^1] == '+' ? -1 : b.Key[^1] == '+' ? 1 : 0;
+            var byName = string.CompareOrdinal(OperationTarget(a.Key), OperationTarget(b.Key));
+            return byName != 0 ? byName : a.Key[^1] == '+' ? (b.Key[^1] == '+' ? 0 : -1) : b.Key[^1] == '+' ? 1 : 0;
         });
         foreach (var (key, value) in operations)
         {
-            var name = key[..^2];
+            var name = OperationTarget(key);
             overlay.TryGetValue(name, out var baseValue);
             if (baseValue is null)
             {
@@ -170,7 +170,11 @@ internal static class BuildoutProfileLoader
         }
     }
 
-    public static bool IsOperation(string key) => key.Length > 2 && key[^2] == ' ' && key[^1] is '+' or '-';
+    /// <summary>Whether an option name is an operation (<c>key +</c>, <c>key-</c>): buildout reads a trailing + or - so.</summary>
+    public static bool IsOperation(string key) => key.Length > 1 && key[^1] is '+' or '-' && OperationTarget(key).Length > 0;
+
+    /// <summary>The option an operation changes: the name without its trailing operator and spaces.</summary>
+    public static string OperationTarget(string key) => key.TrimEnd(key[^1], ' ');
 
     /// <summary>Applies <c>+=</c> (<paramref name="op"/> '+') or <c>-=</c> ('-') to a value, line by line.</summary>
     public static string Apply(string baseValue, char op, string value)

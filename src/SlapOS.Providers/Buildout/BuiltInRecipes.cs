@@ -8,7 +8,7 @@ internal static class BuiltInRecipes
     public static IEnumerable<(string Name, Func<IBuildoutRecipe> Create)> All { get; } =
     [
         ("template", () => new TemplateRecipe()),
-        ("slapos.recipe.template", () => new TemplateRecipe()),
+        ("slapos.recipe.template", () => new TemplateRecipe(buildoutSubstitution: true)),
         ("wrapper", () => new WrapperRecipe()),
         ("slapos.cookbook:wrapper", () => new WrapperRecipe()),
         ("mkdirectory", () => new MkDirectoryRecipe()),
@@ -22,6 +22,8 @@ internal static class BuiltInRecipes
         ("slapconfiguration", () => new SlapConfigurationRecipe(serialised: false)),
         ("slapos.cookbook:slapconfiguration", () => new SlapConfigurationRecipe(serialised: false)),
         ("slapos.cookbook:slapconfiguration.serialised", () => new SlapConfigurationRecipe(serialised: true)),
+        ("switch-softwaretype", () => new SwitchSoftwareTypeRecipe()),
+        ("slapos.cookbook:switch-softwaretype", () => new SwitchSoftwareTypeRecipe()),
         ("publish", () => new PublishRecipe()),
         ("slapos.cookbook:publish", () => new PublishRecipe()),
     ];

@@ -64,6 +64,8 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
             try
             {
                 var owner = FileOwner.ForUser(build.User);
+                // Builds run as the software user: it must be able to write in the install directory.
+                owner?.OwnEntry(directory);
                 var profile = Path.Combine(directory, "buildout.cfg");
                 await File.WriteAllTextAsync(profile, $"[buildout]\nextends = {build.SoftwareReleaseUrl}\n", cancellationToken).ConfigureAwait(false);
                 var environment = new BuildoutEnvironment

@@ -38,6 +38,15 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
 
     public virtual ValueTask DisposeAsync() => DataSource.DisposeAsync();
 
+    /// <summary>
+    /// Called inside a write transaction when what allocation candidates show changes: a computer's free
+    /// count moved by <paramref name="freeDelta"/>, or (<paramref name="computerReference"/> null) anything.
+    /// Takes effect only if the transaction commits. A store that caches candidates overrides it.
+    /// </summary>
+    protected virtual void OnCandidatesChanged(string? computerReference, int freeDelta)
+    {
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await WriteAsync(async (c, tx) =>
@@ -51,6 +60,7 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
                     $"The SlapOS master database is at schema version {current}, newer than this SlapOS ({Sql.LatestVersion}); refusing to downgrade. Upgrade SlapOS or restore a matching backup."));
             }
 
+            OnCandidatesChanged(null, 0);
             foreach (var (version, _, script) in Sql.Migrations.Where(m => m.Version > current))
             {
                 await c.ExecuteAsync(new CommandDefinition(script, null, tx, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -64,7 +74,11 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
     public Task UpsertComputerAsync(Computer computer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(computer);
-        return WriteAsync((c, tx) => c.ExecuteAsync(Command("computer.upsert", ComputerRow.Parameters(computer), tx, cancellationToken)), cancellationToken);
+        return WriteAsync((c, tx) =>
+        {
+            OnCandidatesChanged(null, 0);
+            return c.ExecuteAsync(Command("computer.upsert", ComputerRow.Parameters(computer), tx, cancellationToken));
+        }, cancellationToken);
     }
 
     public async Task<Computer?> GetComputerAsync(string computerReference, CancellationToken cancellationToken)
@@ -123,6 +137,7 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
             }
 
             await c.ExecuteAsync(Command("computer.recount", new { Reference = format.ComputerReference }, tx, cancellationToken)).ConfigureAwait(false);
+            OnCandidatesChanged(null, 0);
             return new FormatResult(added, updated, removed, keptBusy);
         }, cancellationToken);
     }
@@ -138,7 +153,11 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
         WriteAsync((c, tx) => c.ExecuteAsync(Command("supply.set", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire() }, tx, cancellationToken)), cancellationToken);
 
     public Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync(Command("supply.report", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire(), Error = errorMessage, At = StoreWords.Micros(at) }, tx, cancellationToken)), cancellationToken);
+        WriteAsync((c, tx) =>
+        {
+            OnCandidatesChanged(null, 0);
+            return c.ExecuteAsync(Command("supply.report", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire(), Error = errorMessage, At = StoreWords.Micros(at) }, tx, cancellationToken));
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<SoftwareInstallation>> ListSoftwareInstallationsAsync(string computerReference, CancellationToken cancellationToken)
     {
@@ -190,7 +209,7 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
         }
     }
 
-    public async Task<IReadOnlyList<AllocationCandidate>> ListAllocationCandidatesAsync(string softwareReleaseUrl, CancellationToken cancellationToken)
+    public virtual async Task<IReadOnlyList<AllocationCandidate>> ListAllocationCandidatesAsync(string softwareReleaseUrl, CancellationToken cancellationToken)
     {
         await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = await c.QueryAsync<ComputerRow>(Command("candidate.list", new { Url = softwareReleaseUrl }, null, cancellationToken)).ConfigureAwait(false);
@@ -216,6 +235,7 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
                     ?? throw new LostRaceException();
                 var stored = instance with { ComputerReference = computerReference, PartitionReference = partition, HostInstanceReference = null, Version = 0 };
                 await c.ExecuteAsync(Command("instance.insert", InstanceRow.From(stored), tx, cancellationToken)).ConfigureAwait(false);
+                OnCandidatesChanged(computerReference, -1);
                 return stored;
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -268,6 +288,7 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
                 if (freed > 0)
                 {
                     await c.ExecuteAsync(Command("computer.give-free", new { Computer = computer }, tx, cancellationToken)).ConfigureAwait(false);
+                    OnCandidatesChanged(computer, +1);
                 }
             }
 
@@ -298,7 +319,7 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
     private static SlapException DuplicateTitle(SoftwareInstance instance, Exception inner) =>
         new(SlapErrorKind.Conflict, $"requester '{instance.RequesterReference}' already has an instance titled '{instance.Title}'", inner);
 
-    private CommandDefinition Command(string keyOrSql, object? args, DbTransaction? tx, CancellationToken cancellationToken) =>
+    protected CommandDefinition Command(string keyOrSql, object? args, DbTransaction? tx, CancellationToken cancellationToken) =>
         new(keyOrSql.Contains(' ', StringComparison.Ordinal) ? keyOrSql : Sql[keyOrSql], args, tx, cancellationToken: cancellationToken);
 
     private async Task<SoftwareInstance?> QueryInstanceAsync(string where, object args, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using SlapOS.Slave.Instances;
 namespace SlapOS.Slave.Daemon;
 
 /// <summary>
-/// The node daemon: runs software, instance and report on their intervals, waits between runs on the
+/// The node daemon: formats once at start (until it succeeds), then runs software, instance and report on their intervals, waits between runs on the
 /// master's change signal (<see cref="ISlapMasterClient.WaitForChangeAsync"/>) so a new request is
 /// applied at once without busy polling, backs off while the master is unreachable, and bangs
 /// partitions whose watched services crash.
@@ -50,11 +50,20 @@ internal sealed class SlapgridDaemon(
         DateTimeOffset nextSoftware = now, nextInstance = now, nextReport = now;
         InstanceTimestamp? since = null;
         var offlineAttempts = 0;
+        var formatted = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             var offline = false;
             try
             {
+                // As `slapos node boot`: the partitions exist and the master knows them before anything else runs.
+                if (!formatted)
+                {
+                    var result = await agent.FormatAsync(null, cancellationToken).ConfigureAwait(false);
+                    offline |= result.ExitCode == NodeExitCode.Offline;
+                    formatted = result.ExitCode == NodeExitCode.Ok;
+                }
+
                 if (time.GetUtcNow() >= nextSoftware)
                 {
                     var result = await agent.SoftwareAsync(null, cancellationToken).ConfigureAwait(false);

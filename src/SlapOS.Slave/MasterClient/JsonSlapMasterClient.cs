@@ -228,6 +228,43 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             cancellationToken);
     }
 
+    /// <summary>One long-poll call: well under the resilience handler's attempt timeout.</summary>
+    private static readonly TimeSpan LongPollSlice = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Long-polls our master's <c>slapos.wait.v0.compute_node_change</c> in slices shorter than one attempt's
+    /// timeout until <paramref name="timeout"/>; a SlapOS master without it (404) just waits the timeout out.
+    /// </summary>
+    public async Task<bool> WaitForChangeAsync(string computerReference, InstanceTimestamp? since, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        for (var remaining = timeout; remaining > TimeSpan.Zero; remaining = deadline - DateTimeOffset.UtcNow)
+        {
+            var slice = remaining < LongPollSlice ? remaining : LongPollSlice;
+            var body = new JsonObject { ["computer_guid"] = computerReference, ["timeout"] = slice.TotalSeconds };
+            if (since is { } known)
+            {
+                body["timestamp"] = known.ToString();
+            }
+
+            try
+            {
+                using var answer = await CallAsync("slapos.wait.v0.compute_node_change", body, cancellationToken);
+                if (answer.RootElement.TryGetProperty("changed", out var changed) && changed.ValueKind == JsonValueKind.True)
+                {
+                    return true;
+                }
+            }
+            catch (SlapException e) when (e.Kind is SlapErrorKind.NotFound or SlapErrorKind.NoCapacity)
+            {
+                await Task.Delay(remaining, cancellationToken);
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     private async Task<PartitionInstance> GetPartitionAsync(string computer, string guid, string partition, CancellationToken cancellationToken)
     {
         using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
@@ -347,6 +384,12 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         if (isRequest && (int)status is 403 or 404 && message.Contains("No free", StringComparison.OrdinalIgnoreCase))
         {
             return new SlapException(SlapErrorKind.NoCapacity, message);
+        }
+
+        // A root with live children: SlapOS refuses to free it yet (403); the node must keep the partition.
+        if (message.Contains("Not destroying yet", StringComparison.Ordinal))
+        {
+            return new SlapException(SlapErrorKind.Conflict, message);
         }
 
         // Our master names the kind in "type"; SlapOS's own master only gives the HTTP reason.

@@ -40,7 +40,11 @@ public static class SlapMasterClientBuilderExtensions
         services.AddOptions<SlapMasterClientOptions>()
             .BindConfiguration(SlapMasterClientOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => (o.CertificateFile is null) == (o.KeyFile is null), "CertificateFile and KeyFile go together")
+            .Validate(o => (o.CertificateFile is null) == (o.KeyFile is null), "SlapOS:Slave:MasterClient: CertificateFile and KeyFile go together")
+            .Validate(
+                o => (o.CertificateFile is null || File.Exists(o.CertificateFile)) && (o.KeyFile is null || File.Exists(o.KeyFile)),
+                "SlapOS:Slave:MasterClient: CertificateFile or KeyFile does not exist")
+            .Validate(o => o.TotalTimeout >= o.AttemptTimeout, "SlapOS:Slave:MasterClient: TotalTimeout must not be shorter than AttemptTimeout")
             .ValidateOnStart();
 
         services.AddHttpClient<TClient>(name)

@@ -104,7 +104,23 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
             fields.Add(new("error_log", errorMessage ?? string.Empty));
         }
 
-        return PostAsync(endpoint, fields, () => new SlapNotFoundException("partition", partitionReference), cancellationToken);
+        return ReportAsync();
+
+        async Task ReportAsync()
+        {
+            var answer = await PostForTextAsync(endpoint, fields, _ => new SlapNotFoundException("partition", partitionReference), cancellationToken);
+
+            // SlapOS answers these refusals with a 200 and a sentence.
+            if (answer.StartsWith("Not destroying yet", StringComparison.Ordinal))
+            {
+                throw new SlapException(SlapErrorKind.Conflict, $"{endpoint}: {MasterHttp.Shorten(answer)}");
+            }
+
+            if (answer.StartsWith("Unknown partition", StringComparison.Ordinal))
+            {
+                throw new SlapNotFoundException("partition", partitionReference);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -215,6 +231,13 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
         using var response = await SendAsync(request, endpoint, notFound, cancellationToken);
     }
 
+    private async Task<string> PostForTextAsync(string endpoint, List<KeyValuePair<string, string>> fields, Func<string, SlapException> notFound, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(fields) };
+        using var response = await SendAsync(request, endpoint, notFound, cancellationToken);
+        return await MasterHttp.ReadTextAsync(response, cancellationToken);
+    }
+
     private Task<object?> SendForMarshalAsync(HttpRequestMessage request, string operation, Func<SlapException> notFound, CancellationToken cancellationToken) =>
         SendForMarshalAsync(request, operation, _ => notFound(), cancellationToken);
 
@@ -222,7 +245,7 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     {
         using var response = await SendAsync(request, operation, notFound, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return SlapMarshal.Read(body, SlapMarshalLimits.Default with { MaxDocumentSize = MasterHttp.MaxAnswerBytes, MaxElements = 10_000_000 });
+        return await SlapMarshal.ReadAsync(body, SlapMarshalLimits.Default with { MaxDocumentSize = MasterHttp.MaxAnswerBytes, MaxElements = 10_000_000 }, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, Func<string, SlapException> notFound, CancellationToken cancellationToken)

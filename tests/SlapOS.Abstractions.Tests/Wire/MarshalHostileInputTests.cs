@@ -129,6 +129,25 @@ public class MarshalHostileInputTests
     }
 
     [Fact]
+    public async Task A_50_MB_body_read_asynchronously_is_rejected_at_the_limit()
+    {
+        using var body = new EndlessBody(50L * 1024 * 1024);
+
+        var error = await Assert.ThrowsAsync<SlapMarshalException>(() => SlapMarshal.ReadAsync(body));
+
+        Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
+        Assert.InRange(body.BytesRead, SlapMarshalLimits.Default.MaxDocumentSize, SlapMarshalLimits.Default.MaxDocumentSize + (64 * 1024));
+    }
+
+    [Fact]
+    public async Task A_document_read_asynchronously_decodes()
+    {
+        using var body = new MemoryStream(Encoding.UTF8.GetBytes("<marshal><string>W&#246;rld</string></marshal>"));
+
+        Assert.Equal("Wörld", await SlapMarshal.ReadAsync(body));
+    }
+
+    [Fact]
     public void A_50_MB_string_is_rejected_before_parsing()
     {
         var document = "<marshal><string>" + new string('a', 50 * 1024 * 1024) + "</string></marshal>";

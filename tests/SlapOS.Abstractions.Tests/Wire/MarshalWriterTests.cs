@@ -106,6 +106,16 @@ public class MarshalWriterTests
     }
 
     [Fact]
+    public void Tuples_are_equal_when_their_items_are()
+    {
+        var read = SlapMarshal.Read("<marshal><tuple><string>slaptap0</string><string>10.0.0.1</string></tuple></marshal>");
+
+        Assert.Equal(new MarshalTuple("slaptap0", "10.0.0.1"), read);
+        Assert.Equal(new MarshalTuple("slaptap0", "10.0.0.1").GetHashCode(), read!.GetHashCode());
+        Assert.NotEqual(new MarshalTuple("slaptap0", "10.0.0.2"), read);
+    }
+
+    [Fact]
     public void Unsupported_types_are_refused()
     {
         var error = Assert.Throws<SlapMarshalException>(() => SlapMarshal.Write(new Uri("http://example.com")));

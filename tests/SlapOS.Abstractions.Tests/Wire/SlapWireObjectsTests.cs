@@ -44,6 +44,20 @@ public partial class SlapWireObjectsTests
     }
 
     [Fact]
+    public void Fake_frontend_answer_is_read_as_a_shared_instance_with_its_connection()
+    {
+        var exchange = WireCaptures.BySeq(109);
+        var request = RequestFromForm(exchange);
+
+        var instance = SlapWireObjects.ReadSoftwareInstance(SlapMarshal.Read(exchange.ResponseBody), request);
+
+        Assert.True(instance.Shared);
+        Assert.Equal("Fake frontend for http://10.0.0.5:8080/app", instance.PartitionReference);
+        Assert.Equal("10.0.0.5:8080", instance.ConnectionParameters["domain"]);
+        Assert.Equal("http://10.0.0.5:8080/app", instance.ConnectionParameters["secure_access"]);
+    }
+
+    [Fact]
     public void Computer_after_supply_lists_available_and_destroyed_releases()
     {
         var document = SlapWireObjects.ReadComputer(SlapMarshal.Read(WireCaptures.BySeq(14).ResponseBody));

@@ -299,6 +299,9 @@ public abstract class MasterConformanceTests : IAsyncLifetime
         Assert.Equal(SlapErrorKind.Conflict, notDestroyed.Kind);
 
         await Master.RequestAsync(Request("first", parameters: new() { ["secret"] = "x" }, state: RequestedState.Destroyed), default);
+        var revive = await Assert.ThrowsAsync<SlapException>(() => Master.RequestAsync(Request("first", parameters: new() { ["secret"] = "x" }), default));
+        Assert.Equal(SlapErrorKind.Conflict, revive.Kind);
+        Assert.Contains("is being destroyed", revive.Message, StringComparison.Ordinal);
         await Master.ReportDestroyedAsync("COMP-1", first.PartitionReference!, default);
         var second = await Master.RequestAsync(Request("second"), default);
 

@@ -43,4 +43,16 @@ public sealed class SqliteMasterConformanceTests : MasterConformanceTests
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await command.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task A_change_made_by_another_connection_is_seen_by_the_next_allocation()
+    {
+        await AddComputerAsync("COMP-1", 2);
+        await Master.RequestAsync(Request("first"), default);
+
+        await ExecuteSqlAsync("UPDATE computers SET allocation_open = 0 WHERE reference = 'COMP-1'");
+        var error = await Assert.ThrowsAsync<NoFreePartitionException>(() => Master.RequestAsync(Request("second"), default));
+
+        Assert.Equal("no free partition for 'second': 1 candidates; capacity eliminated 1", error.Message);
+    }
 }

@@ -35,7 +35,7 @@ public class BuildoutConfigParserTests
         var sections = BuildoutConfigParser.Parse("[s]\nx += 1\ny-= 2\n=> a b\n", "test.cfg");
 
         Assert.Equal("1", sections["s"]["x +"]);
-        Assert.Equal("2", sections["s"]["y -"]);
+        Assert.Equal("2", sections["s"]["y-"]);
         Assert.Equal("a b", sections["s"][BuildoutConfigParser.PartDependenciesOption]);
     }
 
@@ -55,5 +55,14 @@ public class BuildoutConfigParserTests
 
         Assert.Contains("[line 2]: not an option", error.Message, StringComparison.Ordinal);
         Assert.Contains("[line 4]: also bad", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Conditional_sections_are_a_clear_error()
+    {
+        var error = Assert.Throws<BuildoutException>(() => BuildoutConfigParser.Parse("[s:sys.version_info > (3,)]\nx = 1\n", "cond.cfg"));
+
+        Assert.Contains("conditional sections", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cond.cfg, line 1", error.Message, StringComparison.Ordinal);
     }
 }

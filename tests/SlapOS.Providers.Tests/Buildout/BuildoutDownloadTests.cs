@@ -12,8 +12,14 @@ public class BuildoutDownloadTests : IDisposable
 
     public void Dispose()
     {
-        _server.Dispose();
-        _dir.Dispose();
+        try
+        {
+            _server.Dispose();
+        }
+        finally
+        {
+            _dir.Dispose();
+        }
     }
 
 #pragma warning disable CA5351 // Buildout profiles check downloads with MD5.

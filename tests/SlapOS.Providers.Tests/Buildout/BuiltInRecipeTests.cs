@@ -117,11 +117,21 @@ public class BuiltInRecipeTests : IDisposable
     {
         var template = _dir.Write("t.in", "x={{ s.v }}");
         var md5 = Md5("x={{ s.v }}");
-        await RunAsync($"[buildout]\nparts = t\n[s]\nv = 1\n[t]\nrecipe = slapos.recipe.template\nurl = {template}\nmd5sum = {md5}\noutput = ${{buildout:directory}}/t.out\n");
+        await RunAsync($"[buildout]\nparts = t\n[s]\nv = 1\n[t]\nrecipe = template\nurl = {template}\nmd5sum = {md5}\noutput = ${{buildout:directory}}/t.out\n");
         Assert.Equal("x=1", await File.ReadAllTextAsync(Path.Combine(_dir.Path, "t.out")));
 
         var error = await Assert.ThrowsAsync<BuildoutException>(() => RunAsync($"[buildout]\nparts = t\n[t]\nrecipe = template\nurl = {template}\nmd5sum = 0123\noutput = ${{buildout:directory}}/t2.out\n"));
         Assert.Contains("MD5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Slapos_recipe_template_substitutes_buildout_references_in_its_file()
+    {
+        var template = _dir.Write("instance.cfg.in", "[x]\nlocation = ${python:location}\nown = ${:output}\nlater = $${slap-connection:computer-id}\nshell = $HOME {{ kept }}\n");
+        await RunAsync($"[buildout]\nparts = t\n[python]\nlocation = /opt/python\n[t]\nrecipe = slapos.recipe.template\nurl = {template}\noutput = ${{buildout:directory}}/instance.cfg\n");
+
+        var output = Path.Combine(_dir.Path, "instance.cfg");
+        Assert.Equal($"[x]\nlocation = /opt/python\nown = {output}\nlater = ${{slap-connection:computer-id}}\nshell = $HOME {{{{ kept }}}}\n", await File.ReadAllTextAsync(output));
     }
 
     [Fact]

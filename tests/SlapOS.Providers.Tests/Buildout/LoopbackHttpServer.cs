@@ -4,24 +4,21 @@ using System.Text;
 
 namespace SlapOS.Providers.Tests.Buildout;
 
-/// <summary>Serves files from memory on 127.0.0.1 (an unused port) and counts requests.</summary>
+/// <summary>
+/// A minimal HTTP/1.0 file server on 127.0.0.1 (port chosen by the system, so parallel tests never
+/// collide): serves <see cref="Files"/> and counts requests.
+/// </summary>
 internal sealed class LoopbackHttpServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _requests;
 
     public LoopbackHttpServer()
     {
-        // Ask the system for a free port, then listen on it.
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = Task.Run(ServeAsync);
     }
 
@@ -35,36 +32,60 @@ internal sealed class LoopbackHttpServer : IDisposable
 
     private async Task ServeAsync()
     {
-        while (_listener.IsListening)
+        while (!_stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await _listener.GetContextAsync();
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
                 return;
             }
 
-            Interlocked.Increment(ref _requests);
-            string? body;
-            lock (Files)
+            using (client)
             {
-                Files.TryGetValue(context.Request.Url!.AbsolutePath, out body);
+                try
+                {
+                    await AnswerAsync(client.GetStream());
+                }
+                catch (IOException)
+                {
+                    // The client went away.
+                }
             }
-
-            context.Response.StatusCode = body is null ? 404 : 200;
-            var bytes = Encoding.UTF8.GetBytes(body ?? "not found");
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
         }
+    }
+
+    private async Task AnswerAsync(NetworkStream stream)
+    {
+        var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        var requestLine = await reader.ReadLineAsync(_stop.Token) ?? string.Empty;
+        while (!string.IsNullOrEmpty(await reader.ReadLineAsync(_stop.Token)))
+        {
+            // Headers are not needed.
+        }
+
+        Interlocked.Increment(ref _requests);
+        var path = requestLine.Split(' ') is [_, var target, ..] ? target : "/";
+        string? body;
+        lock (Files)
+        {
+            Files.TryGetValue(path, out body);
+        }
+
+        var content = Encoding.UTF8.GetBytes(body ?? "not found");
+        var head = $"HTTP/1.0 {(body is null ? "404 Not Found" : "200 OK")}\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+        await stream.WriteAsync(content, _stop.Token);
     }
 
     public void Dispose()
     {
+        _stop.Cancel();
         _listener.Stop();
-        _listener.Close();
         _loop.Wait(TimeSpan.FromSeconds(5));
+        _stop.Dispose();
     }
 }

@@ -60,7 +60,7 @@ public class NativeBuildoutRegistrationTests
     {
         using var provider = Build(b => b.UseNativeBuildout().UseNativeBuildout());
 
-        foreach (var name in new[] { "template", "slapos.recipe.template", "wrapper", "slapos.cookbook:wrapper", "mkdirectory", "download", "command", "plone.recipe.command", "cmmi", "slapconfiguration", "slapos.cookbook:slapconfiguration", "publish", "slapos.cookbook:publish" })
+        foreach (var name in new[] { "template", "slapos.recipe.template", "wrapper", "slapos.cookbook:wrapper", "mkdirectory", "download", "command", "plone.recipe.command", "cmmi", "slapconfiguration", "slapos.cookbook:slapconfiguration", "publish", "slapos.cookbook:publish", "switch-softwaretype", "slapos.cookbook:switch-softwaretype" })
         {
             Assert.NotNull(provider.GetKeyedService<IBuildoutRecipe>(name));
         }

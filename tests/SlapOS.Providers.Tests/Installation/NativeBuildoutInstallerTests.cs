@@ -121,4 +121,137 @@ public sealed class NativeBuildoutInstallerTests : IDisposable
 
         Assert.Equal("line 98\nline 99\nline 100", tail);
     }
+
+    [Fact]
+    public async Task An_unknown_partition_user_fails_the_deployment_when_running_as_root()
+    {
+        var (deployment, installer) = await InstalledReleaseAsync("[buildout]\nparts =\n", user: "no-such-slapuser-" + Guid.NewGuid().ToString("N")[..8]);
+
+        if (Environment.UserName == "root")
+        {
+            var error = await Assert.ThrowsAsync<SoftwareInstallerException>(() => installer.DeployInstanceAsync(deployment, CancellationToken.None));
+            Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Not root: files stay with the running user, the user name is not looked up.
+            var result = await installer.DeployInstanceAsync(deployment, CancellationToken.None);
+            Assert.Empty(result.ConnectionParameters);
+        }
+    }
+
+    [Fact]
+    public async Task A_release_whose_software_profile_renders_instance_cfg_deploys_it()
+    {
+        // The usual SlapOS shape: software.cfg renders instance.cfg.in into the install directory,
+        // resolving software-time references and keeping $${...} for the instance run.
+        var release = Path.Combine(_root, "slapos-style");
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), """
+            [buildout]
+            parts = instance-profile
+
+            [greeter]
+            location = ${buildout:directory}/parts/greeter
+
+            [instance-profile]
+            recipe = slapos.recipe.template
+            url = ${:_profile_base_location_}/instance.cfg.in
+            output = ${buildout:directory}/instance.cfg
+            """.ReplaceLineEndings("\n"));
+        await File.WriteAllTextAsync(Path.Combine(release, "instance.cfg.in"), """
+            [buildout]
+            parts = publish
+
+            [publish]
+            recipe = slapos.cookbook:publish
+            software = ${greeter:location}
+            partition = $${slap-connection:partition-id}
+            """.ReplaceLineEndings("\n"));
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"));
+        var installer = NativeBuildoutInstaller.WithBuiltInRecipes();
+        await installer.InstallSoftwareAsync(build, CancellationToken.None);
+
+        var result = await installer.DeployInstanceAsync(
+            new InstanceDeployment
+            {
+                Instance = new PartitionInstance { ComputerReference = "COMP-1", PartitionReference = "slappart5", SoftwareReleaseUrl = build.SoftwareReleaseUrl },
+                PartitionPath = Path.Combine(_root, "srv", "slappart5"),
+                SoftwarePath = build.InstallDirectory,
+                MasterUrl = "http://127.0.0.1:19998/",
+            },
+            CancellationToken.None);
+
+        Assert.Equal(Path.Combine(build.InstallDirectory, "parts", "greeter"), result.ConnectionParameters["software"]);
+        Assert.Equal("slappart5", result.ConnectionParameters["partition"]);
+    }
+
+    [Fact]
+    public async Task Commands_run_as_the_partition_user_when_running_as_root()
+    {
+        var (deployment, installer) = await InstalledReleaseAsync(
+            "[buildout]\nparts = whoami\n[whoami]\nrecipe = command\ncommand = echo \"running-as=$(id -un)\"\nstop-on-error = true\n",
+            user: "nobody");
+
+        await installer.DeployInstanceAsync(deployment, CancellationToken.None);
+
+        var expected = Environment.UserName == "root" ? "nobody" : Environment.UserName;
+        var log = await File.ReadAllTextAsync(Path.Combine(deployment.PartitionPath, NativeBuildoutInstaller.LogFileName));
+        Assert.Contains($"running-as={expected}", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Software_builds_run_as_the_software_user_when_running_as_root()
+    {
+        var release = Path.Combine(_root, "as-user");
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), "[buildout]\nparts = who\n[who]\nrecipe = command\ncommand = id -un > who\nstop-on-error = true\n");
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"), User: "nobody");
+
+        await NativeBuildoutInstaller.WithBuiltInRecipes().InstallSoftwareAsync(build, CancellationToken.None);
+
+        var expected = Environment.UserName == "root" ? "nobody" : Environment.UserName;
+        Assert.Equal(expected, (await File.ReadAllTextAsync(Path.Combine(build.InstallDirectory, "who"))).Trim());
+        Assert.Equal(expected, await StatAsync("%U", build.CompletedMarker));
+    }
+
+    [Fact]
+    public async Task Switch_softwaretype_runs_the_profile_of_the_instance_software_type()
+    {
+        var release = Path.Combine(_root, "typed");
+        Directory.CreateDirectory(release);
+        await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), "[buildout]\nparts =\n");
+        await File.WriteAllTextAsync(Path.Combine(release, "instance.cfg"), """
+            [buildout]
+            parts = switch-softwaretype
+
+            [switch-softwaretype]
+            recipe = slapos.cookbook:switch-softwaretype
+            default = ${:_profile_base_location_}/instance-default.cfg
+            frontend = ${:_profile_base_location_}/instance-frontend.cfg
+            """.ReplaceLineEndings("\n"));
+        await File.WriteAllTextAsync(Path.Combine(release, "instance-default.cfg"), "[buildout]\nparts = publish\n[publish]\nrecipe = publish\nkind = default\n");
+        await File.WriteAllTextAsync(Path.Combine(release, "instance-frontend.cfg"), "[buildout]\nparts = publish\n[publish]\nrecipe = publish\nkind = frontend on ${slap-connection:partition-id}\n");
+        var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"));
+        var installer = NativeBuildoutInstaller.WithBuiltInRecipes();
+        await installer.InstallSoftwareAsync(build, CancellationToken.None);
+        foreach (var file in new[] { "instance-default.cfg", "instance-frontend.cfg" })
+        {
+            File.Copy(Path.Combine(release, file), Path.Combine(build.InstallDirectory, file));
+        }
+
+        InstanceDeployment Deployment(string type) => new()
+        {
+            Instance = new PartitionInstance { ComputerReference = "COMP-1", PartitionReference = "slappart6", SoftwareReleaseUrl = build.SoftwareReleaseUrl, SoftwareType = type },
+            PartitionPath = Path.Combine(_root, "srv", "slappart6"),
+            SoftwarePath = build.InstallDirectory,
+            MasterUrl = "http://127.0.0.1:19998/",
+        };
+
+        var frontend = await installer.DeployInstanceAsync(Deployment("frontend"), CancellationToken.None);
+        var other = await installer.DeployInstanceAsync(Deployment("anything-else"), CancellationToken.None);
+
+        Assert.Equal("frontend on slappart6", frontend.ConnectionParameters["kind"]);
+        Assert.Equal("default", other.ConnectionParameters["kind"]);
+    }
 }

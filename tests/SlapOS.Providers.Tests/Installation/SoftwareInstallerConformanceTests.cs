@@ -43,23 +43,12 @@ public abstract class SoftwareInstallerConformanceTests : IDisposable
         }
     }
 
-    /// <summary>Writes a release: software.cfg runs a command that counts builds; instance.cfg makes a service and publishes.</summary>
-    protected string WriteRelease(string name = "release", string buildCommand = "echo built >> ${:counter}")
-    {
-        var directory = Path.Combine(Root, name);
-        Directory.CreateDirectory(directory);
-        var counter = Path.Combine(Root, name + ".builds");
-        File.WriteAllText(Path.Combine(directory, "software.cfg"), $"""
-            [buildout]
-            parts = build
-
-            [build]
-            recipe = plone.recipe.command
-            counter = {counter}
-            command = {buildCommand}
-            stop-on-error = true
-            """.ReplaceLineEndings("\n"));
-        File.WriteAllText(Path.Combine(directory, "instance.cfg"), """
+    /// <summary>
+    /// The test release's instance profile: a service wrapper <c>etc/service/greeter</c> that prints
+    /// <c>hello &lt;name&gt;</c> and a published <c>greeting</c>, from the parameter <c>name</c>
+    /// (default <c>world</c>). An installer whose recipes differ may override it with the same behaviour.
+    /// </summary>
+    protected virtual string InstanceProfile => """
             [buildout]
             parts =
               service
@@ -87,7 +76,25 @@ public abstract class SoftwareInstallerConformanceTests : IDisposable
             [publish-connection-parameter]
             recipe = slapos.cookbook:publish
             greeting = hello ${slap-configuration:configuration.name}
+            """;
+
+    /// <summary>Writes a release: software.cfg runs a command that counts builds; instance.cfg makes a service and publishes.</summary>
+    protected string WriteRelease(string name = "release", string buildCommand = "echo built >> ${:counter}")
+    {
+        var directory = Path.Combine(Root, name);
+        Directory.CreateDirectory(directory);
+        var counter = Path.Combine(Root, name + ".builds");
+        File.WriteAllText(Path.Combine(directory, "software.cfg"), $"""
+            [buildout]
+            parts = build
+
+            [build]
+            recipe = plone.recipe.command
+            counter = {counter}
+            command = {buildCommand}
+            stop-on-error = true
             """.ReplaceLineEndings("\n"));
+        File.WriteAllText(Path.Combine(directory, "instance.cfg"), InstanceProfile.ReplaceLineEndings("\n"));
         return Path.Combine(directory, "software.cfg");
     }
 

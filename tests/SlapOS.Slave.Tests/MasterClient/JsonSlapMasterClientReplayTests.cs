@@ -161,6 +161,17 @@ public class JsonSlapMasterClientReplayTests
     }
 
     [Fact]
+    public async Task Destroying_a_root_with_live_children_is_a_conflict()
+    {
+        var handler = ReplayHandler.Of(WireCaptures.BySeq(184), ListingWith("json-root2______0", "slappart1"));
+
+        var error = await Assert.ThrowsAsync<SlapException>(() => ClientFactory.Json(handler).ReportInstanceStateAsync("COMP-2", "slappart1", ReportedState.Destroyed, null, CancellationToken.None));
+
+        Assert.Equal(SlapErrorKind.Conflict, error.Kind);
+        Assert.Equal("""{"instance_guid":"json-root2______0","reported_state":"destroyed"}""", handler.Requests[^1].Body);
+    }
+
+    [Fact]
     public async Task Unknown_computer_is_forbidden()
     {
         var handler = ReplayHandler.Of(WireCaptures.BySeq(130));
@@ -198,6 +209,11 @@ public class JsonSlapMasterClientReplayTests
 
         await Assert.ThrowsAsync<SlapNotFoundException>(() => ClientFactory.Json(handler).BangAsync("COMP-2", "slappart9", "x", CancellationToken.None));
     }
+
+    private static WireExchange ListingWith(string guid, string partition) => WireCaptures.BySeq(148) with
+    {
+        ResponseBody = $$"""{"result_list": [{"title": "t", "instance_guid": "{{guid}}", "state": "destroyed", "compute_partition_id": "{{partition}}"}]}""",
+    };
 
     private static void AssertSent(ReplayHandler handler, params int[] seqs)
     {

@@ -64,6 +64,52 @@ public class MasterClientRegistrationTests
         Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlapMasterClientOptions>>().Value);
     }
 
+    [Fact]
+    public void Missing_certificate_file_fails_validation_with_its_option_name()
+    {
+        using var provider = Build(s => s.UseXmlMasterClient(), configure: services =>
+            services.Configure<SlapMasterClientOptions>(o => (o.CertificateFile, o.KeyFile) = ("/nonexistent/c.pem", "/nonexistent/k.pem")));
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SlapMasterClientOptions>>().Value);
+
+        Assert.Contains("CertificateFile", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_node_certificate_is_presented_to_the_master()
+    {
+        var dir = Directory.CreateTempSubdirectory("slapos-mtls-");
+        try
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=COMP-1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+            var certFile = Path.Combine(dir.FullName, "computer.crt");
+            var keyFile = Path.Combine(dir.FullName, "computer.key");
+            File.WriteAllText(certFile, certificate.ExportCertificatePem());
+            File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+            using var provider = Build(s => s.UseJsonMasterClient(), configure: services =>
+                services.Configure<SlapMasterClientOptions>(o => (o.CertificateFile, o.KeyFile) = (certFile, keyFile)));
+
+            using var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(SlapMasterClientBuilderExtensions.JsonHttpClientName);
+
+            HttpMessageHandler? current = handler;
+            while (current is DelegatingHandler delegating)
+            {
+                current = delegating.InnerHandler;
+            }
+
+            var sockets = Assert.IsType<SocketsHttpHandler>(current);
+            var presented = Assert.Single(sockets.SslOptions.ClientCertificates!.Cast<System.Security.Cryptography.X509Certificates.X509Certificate2>());
+            Assert.Equal("CN=COMP-1", presented.Subject);
+            Assert.True(presented.HasPrivateKey);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private static ServiceProvider Build(Action<ISlapOSSlaveBuilder> use, string masterUrl = "http://127.0.0.1:18742/", Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();

@@ -44,7 +44,7 @@ public class XmlSlapMasterClientReplayTests
         Assert.Equal(root.Timestamp, child.Timestamp);
     }
 
-    public static TheoryData<int> ByteIdenticalPosts() => [15, 16, 17, 18, 36, 37, 67, 72, 73, 74, 76, 101];
+    public static TheoryData<int> ByteIdenticalPosts() => [15, 16, 17, 18, 36, 37, 67, 72, 73, 74, 76, 103];
 
     [Theory]
     [MemberData(nameof(ByteIdenticalPosts))]
@@ -62,6 +62,29 @@ public class XmlSlapMasterClientReplayTests
         Assert.Equal("application/x-www-form-urlencoded", sent.ContentType);
         Assert.Equal(capture.FormFields, sent.FormFields);
         Assert.Equal(capture.RequestBody, sent.Body);
+    }
+
+    [Fact]
+    public async Task Destroying_a_root_with_live_children_is_a_conflict()
+    {
+        var capture = WireCaptures.BySeq(101);
+        var handler = ReplayHandler.Of(capture);
+
+        var error = await Assert.ThrowsAsync<SlapException>(() => ClientFactory.Xml(handler).ReportInstanceStateAsync("local_computer", "slappart0", ReportedState.Destroyed, null, CancellationToken.None));
+
+        Assert.Equal(SlapErrorKind.Conflict, error.Kind);
+        Assert.Contains("child partitions", error.Message, StringComparison.Ordinal);
+        Assert.Equal(capture.RequestBody, Assert.Single(handler.Requests).Body);
+    }
+
+    [Fact]
+    public async Task Destroying_an_unknown_partition_is_not_found()
+    {
+        var handler = ReplayHandler.Of(WireCaptures.BySeq(105));
+
+        var error = await Assert.ThrowsAsync<SlapNotFoundException>(() => ClientFactory.Xml(handler).ReportInstanceStateAsync("local_computer", "slappart99", ReportedState.Destroyed, null, CancellationToken.None));
+
+        Assert.Equal("slappart99", error.Reference);
     }
 
     [Fact]

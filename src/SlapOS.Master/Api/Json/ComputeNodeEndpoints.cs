@@ -138,6 +138,37 @@ internal static class ComputeNodeEndpoints
         return JsonDocuments.Success($"Recorded {report.Records.Count} usage records");
     }
 
+    /// <summary>
+    /// Our long-poll (not in SlapOS's v0): answers <c>changed: true</c> as soon as something the node must apply
+    /// changes on the computer — at once when an instance there is newer than <c>timestamp</c> —
+    /// or <c>changed: false</c> after <c>timeout</c> seconds (at most 60).
+    /// </summary>
+    public static async Task<object> WaitForChangeAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        var seconds = body.TryGetProperty("timeout", out var timeout) ? Math.Clamp(timeout.GetDouble(), 0, 60) : 30;
+        var notifier = context.RequestServices.GetRequiredService<SlapOS.Master.Changes.ComputerChangeNotifier>();
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+
+        // Subscribe first, then look: a change between the look and the wait is not lost.
+        var wait = notifier.WaitAsync(computer, TimeSpan.FromSeconds(seconds), time, cancellationToken);
+        if (JsonDocuments.OptionalString(body, "timestamp") is { } since)
+        {
+            var known = decimal.TryParse(since, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                ? InstanceTimestamp.Parse(since)
+                : throw new SlapValidationException("timestamp", "must be seconds since the epoch, e.g. 1795545640.694194");
+            await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer }, cancellationToken))
+            {
+                if (instance.Timestamp > known)
+                {
+                    return new Dictionary<string, object?> { ["changed"] = true };
+                }
+            }
+        }
+
+        return new Dictionary<string, object?> { ["changed"] = await wait };
+    }
+
     public static async Task<object> CertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (_, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);

@@ -35,6 +35,7 @@ internal static class JsonApiEndpoints
         ["/slapos.post.v0.compute_node_certificate"] = ComputeNodeEndpoints.CertificateAsync,
         ["/slapos.remove.v0.compute_node_certificate"] = ComputeNodeEndpoints.RemoveCertificateAsync,
         ["/slapos.allDocs.WIP.compute_node_list"] = ComputeNodeEndpoints.ListComputersAsync,
+        ["/slapos.wait.v0.compute_node_change"] = ComputeNodeEndpoints.WaitForChangeAsync,
     };
 
     public static void Map(IEndpointRouteBuilder endpoints)

@@ -58,5 +58,6 @@ internal static class JsonApiSchemas
         ["/slapos.post.v0.compute_node_certificate"] = Object(["computer_guid"], ComputerGuid),
         ["/slapos.remove.v0.compute_node_certificate"] = Object(["computer_guid"], ComputerGuid),
         ["/slapos.allDocs.WIP.compute_node_list"] = Object([]),
+        ["/slapos.wait.v0.compute_node_change"] = Object(["computer_guid"], ComputerGuid, ("timestamp", String()), ("timeout", new JsonSchemaNode { Type = "number" })),
     };
 }

@@ -31,6 +31,7 @@ internal sealed class CmmiRecipe : IBuildoutRecipe
         }
 
         Directory.CreateDirectory(build);
+        part.Own(build);
         var environment = BuildoutFiles.ParseEnvironment(part["environment"], part.PartName);
         string source;
         if (part["path"] is { Length: > 0 } path)
@@ -60,7 +61,7 @@ internal sealed class CmmiRecipe : IBuildoutRecipe
 
     private static async Task RunAsync(BuildoutPartContext part, string command, string directory, Dictionary<string, string> environment, string step, CancellationToken cancellationToken)
     {
-        var exit = await BuildoutFiles.RunShellAsync(command, directory, environment, part.Log, cancellationToken).ConfigureAwait(false);
+        var exit = await part.RunShellAsync(command, environment, cancellationToken, directory).ConfigureAwait(false);
         if (exit != 0)
         {
             throw new BuildoutException($"The {step} step of [{part.PartName}] failed with exit code {exit}.");

@@ -27,7 +27,7 @@ internal sealed class CommandRecipe : IBuildoutRecipe
     private static async Task RunAsync(BuildoutPartContext part, string command, CancellationToken cancellationToken)
     {
         var environment = BuildoutFiles.ParseEnvironment(part["environment"], part.PartName);
-        var exit = await BuildoutFiles.RunShellAsync(command, part.BuildoutDirectory, environment, part.Log, cancellationToken).ConfigureAwait(false);
+        var exit = await part.RunShellAsync(command, environment, cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {
             if (part.GetBoolean("stop-on-error", false))

@@ -7,13 +7,15 @@ using Fluid.Values;
 namespace SlapOS.Providers.Buildout.Recipes;
 
 /// <summary>
-/// <c>template</c> (<c>slapos.recipe.template</c>): renders a Liquid template (Fluid) given
-/// <c>inline</c> or by <c>url</c> (+ <c>md5sum</c>) to <c>output</c> (with <c>mode</c>). Every
-/// buildout section is a variable, its name and option names also with <c>_</c> for <c>-</c>
-/// and <c>.</c>: <c>{{ slap_connection.computer_id }}</c>, <c>{{ parameters.name }}</c>.
+/// <c>template</c>: renders a Liquid template (Fluid) given <c>inline</c> or by <c>url</c>
+/// (+ <c>md5sum</c>) to <c>output</c> (with <c>mode</c>). Every buildout section is a variable,
+/// its name and option names also with <c>_</c> for <c>-</c> and <c>.</c>:
+/// <c>{{ slap_connection.computer_id }}</c>, <c>{{ parameters.name }}</c>.
+/// <c>slapos.recipe.template</c> is the SlapOS recipe instead: the template gets buildout's
+/// <c>${section:option}</c> substitution (<c>$${…}</c> escapes it), no Liquid.
 /// The rendered text is part of the part's signature, so a change in a used section re-renders it.
 /// </summary>
-internal sealed class TemplateRecipe : IBuildoutRecipe
+internal sealed class TemplateRecipe(bool buildoutSubstitution = false) : IBuildoutRecipe
 {
     private const string RenderedMd5Option = "__template_md5__";
     private static readonly FluidParser Parser = new();
@@ -37,9 +39,15 @@ internal sealed class TemplateRecipe : IBuildoutRecipe
         return [output];
     }
 
-    private static string Render(BuildoutPartContext part)
+    private string Render(BuildoutPartContext part)
     {
         var source = Source(part);
+        if (buildoutSubstitution)
+        {
+            // An inline template is an option, already substituted; a file is substituted here.
+            return part["inline"] is null ? part.Substitute(source) : source;
+        }
+
         if (!Parsed.TryGetValue(source, out var template))
         {
             if (!Parser.TryParse(source, out template, out var error))

@@ -23,7 +23,7 @@ CREATE TABLE partitions (
     version            INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (computer_reference, reference)
 );
-CREATE INDEX ix_partitions_free ON partitions (computer_reference, state);
+CREATE INDEX ix_partitions_free ON partitions (computer_reference, state, reference);
 
 CREATE TABLE supplies (
     computer_reference   TEXT    NOT NULL REFERENCES computers (reference),

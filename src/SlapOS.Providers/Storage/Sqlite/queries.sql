@@ -56,6 +56,13 @@ FROM computers c
 LEFT JOIN supplies s ON s.computer_reference = c.reference AND s.software_release_url = @Url
 ORDER BY c.reference
 
+-- name: candidate.computers
+SELECT reference, title, address, netmask, owner_reference, attributes, allocation_open, last_contact, free_partitions, total_partitions
+FROM computers ORDER BY reference
+
+-- name: candidate.installed
+SELECT computer_reference, software_release_url FROM supplies WHERE reported_state = 'available'
+
 -- name: partition.list
 SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
 FROM partitions WHERE computer_reference = @Computer ORDER BY reference

@@ -1,0 +1,29 @@
+using SlapOS;
+
+// A SlapOS node daemon: formats its partitions, then installs, deploys and reports on intervals,
+// waking up early when the master signals a change.
+//   dotnet run --project samples/SlapOS.Samples.SlaveHost -- \
+//     --SlapOS:Slave:ComputerReference=COMP-1 --SlapOS:Slave:MasterUrl=http://127.0.0.1:8080 \
+//     --SlapOS:Slave:InstanceRoot=/srv/slapgrid --SlapOS:Slave:SoftwareRoot=/opt/slapgrid
+// SlapOS:Slave:MasterApi=xml joins a real SlapOS master over the legacy XML API.
+var builder = Host.CreateApplicationBuilder(args);
+var xml = string.Equals(builder.Configuration["SlapOS:Slave:MasterApi"], "xml", StringComparison.OrdinalIgnoreCase);
+
+builder.Services.AddSlapOSSlave(node =>
+{
+    if (xml)
+    {
+        node.UseXmlMasterClient();
+    }
+    else
+    {
+        node.UseJsonMasterClient();
+    }
+
+    node.UseNativeBuildout()
+        .UseNativeSupervisor()
+        .UseUnprivilegedFormatter()
+        .AddJsonLinesAccountingSink(Path.Combine(builder.Configuration["SlapOS:Slave:InstanceRoot"] ?? "/srv/slapgrid", "usage.jsonl"));
+});
+
+await builder.Build().RunAsync();
