@@ -29,7 +29,7 @@ internal static class ZcBuildoutSupport
     public static IReadOnlyList<(string Distribution, (string Entry, string Class)[] EntryPoints)> Distributions { get; } =
     [
         ("template", [("default", "Template")]),
-        ("slapos.recipe.template", [("default", "Template")]),
+        ("slapos.recipe.template", [("default", "SlaposTemplate")]),
         ("wrapper", [("default", "Wrapper")]),
         ("mkdirectory", [("default", "MkDirectory")]),
         ("download", [("default", "Download")]),

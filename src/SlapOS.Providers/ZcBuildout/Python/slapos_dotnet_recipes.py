@@ -474,3 +474,15 @@ class Template(_Recipe):
             if _identifier(option) == key:
                 return section[option]
         return None
+
+
+class SlaposTemplate(Template):
+    """slapos.recipe.template, as the native engine has it: the file named by 'url' goes through
+    buildout's ${section:option} substitution (an 'inline' template already did), no Liquid."""
+
+    def _render(self):
+        source = self._source()
+        if self.options.get("inline") is not None:
+            return source
+        return self.options._sub(source, [])
+
