@@ -118,8 +118,8 @@ internal static class ComputerPages
             </form></section>
             <section aria-labelledby="usage"><h2 id="usage">Usage, last 7 days</h2>
             """);
-        var end = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        var usage = await queries.GetUsageAsync(caller, c.Computer.Reference, end.AddDays(-7), end, 7, context.RequestAborted);
+        var period = UsagePeriod.Last(7, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        var usage = await queries.GetUsageAsync(caller, c.Computer.Reference, period.Start, period.End, period.Buckets, context.RequestAborted);
         body.Add(UsageChart.Render(usage.Buckets, usage.ByTree, "CPU seconds per day by instance tree on " + c.Computer.Reference, "usage-computer", dayLabels: true));
         body.Add($"</section>");
         await PortalLayout.WriteAsync(context, "Computer " + c.Computer.Reference, body.ToMarkup());

@@ -41,7 +41,9 @@ internal static class PortalPipeline
                 StatusCodes.Status404NotFound => "Not found",
                 _ => "Cannot do that",
             };
-            await PortalLayout.WriteAsync(context, title, Message(e.Message), status);
+            // A refusal does not repeat the engine's message: it would name what the caller may not see.
+            var message = status == StatusCodes.Status403Forbidden ? "This belongs to someone else: you may not see or change it." : e.Message;
+            await PortalLayout.WriteAsync(context, title, Message(message), status);
         }
     };
 

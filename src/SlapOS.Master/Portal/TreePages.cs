@@ -111,7 +111,7 @@ internal static class TreePages
             return new Markup("<span class=\"muted\">not allocated</span>");
         }
 
-        var html = new HtmlBuilder().Add($"{computer} / {instance.PartitionReference}");
+        var html = new HtmlBuilder().Add($"<a href=\"{PortalFormat.ComputerPath(computer)}\">{computer}</a> / {instance.PartitionReference}");
         if (instance.HostInstanceReference is { } host)
         {
             html.Add($" <span class=\"muted\">hosted by {host}</span>");

@@ -43,14 +43,40 @@ public sealed class PortalMaster : IAsyncDisposable
 
     public SoftwareInstance BobRoot { get; private set; } = null!;
 
-    public static async Task<PortalMaster> StartAsync()
+    /// <summary>
+    /// Starts the master: in insecure loopback mode (every local caller is the admin), or with
+    /// <paramref name="mutualTls"/> over HTTPS where callers are who their client certificate says.
+    /// </summary>
+    public static async Task<PortalMaster> StartAsync(bool mutualTls = false)
     {
         var directory = Directory.CreateTempSubdirectory("slapos-portal-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
-        builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(directory, "master.db")));
+        builder.WebHost.UseKestrel(k =>
+        {
+            if (mutualTls)
+            {
+                k.UseSlapOSMutualTls();
+                k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps());
+            }
+            else
+            {
+                k.Listen(IPAddress.Loopback, 0);
+            }
+        });
+        if (!mutualTls)
+        {
+            builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
+        }
+
+        builder.Services.AddSlapOSMaster(m =>
+        {
+            m.UseSqlite(Path.Combine(directory, "master.db"));
+            if (mutualTls)
+            {
+                m.UseBouncyCastleIdentity(o => o.Directory = Path.Combine(directory, "ca"));
+            }
+        });
         var app = builder.Build();
         app.MapSlapOSMaster();
         app.MapSlapOSPortal();
@@ -60,6 +86,10 @@ public sealed class PortalMaster : IAsyncDisposable
         await master.SeedAsync();
         return master;
     }
+
+    /// <summary>A client certificate for <paramref name="person"/>, issued by this master's CA (mutual TLS mode).</summary>
+    public Task<IssuedCertificate> IssuePersonCertificateAsync(string person) =>
+        _app.Services.GetRequiredService<ICertificateAuthority>().IssueAsync(new SlapIdentity(IdentityKind.Person, person), default);
 
     public HttpClient Client(bool followRedirects = true) =>
         new(new HttpClientHandler { AllowAutoRedirect = followRedirects }) { BaseAddress = new Uri(Url) };
