@@ -52,15 +52,19 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await Page.GotoAsync(_master.Url + "/portal/computers");
         await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "COMP-B", Exact = true })).ToBeVisibleAsync();
         var phone = await _browser.ScreenshotAsync("computers-390x844");
+        Assert.True(await WidthAsync() <= 390, "the computers page is wider than a 390px screen");
+        await Page.GotoAsync(_master.Url + "/portal/trees/" + _master.AliceRoot.Reference);
+        await _browser.ScreenshotAsync("tree-390x844");
+        Assert.True(await WidthAsync() <= 390, "the tree page is wider than a 390px screen");
         await Page.GotoAsync(_master.Url + "/portal/request");
         await _browser.ScreenshotAsync("request-390x844");
-
-        // Nothing overflows sideways at phone width: the page is as wide as the screen.
-        var scrollWidth = await Page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-        Assert.True(scrollWidth <= 390, $"the request page is {scrollWidth}px wide at 390px");
+        Assert.True(await WidthAsync() <= 390, "the request page is wider than a 390px screen");
         Assert.True(new FileInfo(desktop).Length > 10_000);
         Assert.True(new FileInfo(phone).Length > 10_000);
     }
+
+    /// <summary>How wide the page is: at phone width nothing may overflow sideways.</summary>
+    private Task<int> WidthAsync() => Page.EvaluateAsync<int>("document.documentElement.scrollWidth");
 
     [Fact]
     public async Task Submitting_the_request_form_shows_the_new_instance()
