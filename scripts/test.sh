@@ -15,6 +15,7 @@ command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 [ -d /usr/lib/python3/dist-packages/setuptools ] || need+=(python3-setuptools)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]}"
