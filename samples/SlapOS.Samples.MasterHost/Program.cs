@@ -34,4 +34,5 @@ if (mutualTls)
 
 var app = builder.Build();
 app.MapSlapOSMaster();
+app.MapSlapOSPortal();   // the web portal at /portal/
 await app.RunAsync();
