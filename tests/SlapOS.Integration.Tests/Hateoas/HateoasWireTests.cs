@@ -162,10 +162,13 @@ public sealed class HateoasWireTests : IAsyncLifetime
     [InlineData("hateoas/partitions/nope")]
     [InlineData("hateoas/shared/nope")]
     [InlineData("hateoas/computers/nope")]
+    [InlineData("hateoas/partitions/%20%3Cx%3E%27%7F")]
+    [InlineData("hateoas/computers/%20%3Cx%3E%27%7F")]
+    [InlineData("hateoas/partitions/x%2Fy")]
     public async Task An_unknown_document_is_a_404_page(string path)
     {
         // 061, 062, 063
-        using var response = await Client.GetAsync(path);
+        using var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType!.ToString());

@@ -41,7 +41,7 @@ internal static class HateoasDocuments
         {
             computer = await master.GetComputerAsync(reference, cancellationToken);
         }
-        catch (SlapNotFoundException)
+        catch (SlapException e) when (e.Kind is SlapErrorKind.NotFound or SlapErrorKind.Validation)
         {
             return null;
         }
@@ -67,7 +67,7 @@ internal static class HateoasDocuments
         {
             return await master.GetInstanceAsync(id, cancellationToken);
         }
-        catch (SlapNotFoundException)
+        catch (SlapException e) when (e.Kind is SlapErrorKind.NotFound or SlapErrorKind.Validation)
         {
             var roots = await HateoasCatalog.VisibleRootsAsync(master, caller, id, cancellationToken);
             return roots.Count == 1 ? roots[0] : null;
