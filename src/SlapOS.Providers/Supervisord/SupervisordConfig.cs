@@ -185,8 +185,18 @@ internal static partial class SupervisordConfig
     private static string Command(ProgramDefinition program) =>
         string.Join(' ', new[] { program.Command }.Concat(program.Arguments).Select(ShellQuote));
 
+    /// <summary>
+    /// Quotes a word for <c>shlex.split</c>. <c>;</c> and <c>#</c> are left outside the quotes, right
+    /// after a closing quote, so supervisord's parser never sees them after whitespace (an inline
+    /// comment there); shlex joins the pieces back into one word.
+    /// </summary>
     private static string ShellQuote(string word) =>
-        word.Length > 0 && SafeWordPattern().IsMatch(word) ? word : "'" + word.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
+        word.Length > 0 && SafeWordPattern().IsMatch(word)
+            ? word
+            : "'" + word
+                .Replace("'", "'\"'\"'", StringComparison.Ordinal)
+                .Replace(";", "';'", StringComparison.Ordinal)
+                .Replace("#", "'#'", StringComparison.Ordinal) + "'";
 
     private static string Environment(ProgramDefinition program, bool asRoot)
     {
