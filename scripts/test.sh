@@ -14,6 +14,8 @@ command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 [ -d /usr/lib/python3/dist-packages/zc/buildout ] || need+=(python3-zc.buildout)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+[ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
+[ -x /usr/sbin/useradd ] || need+=(passwd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]}"
