@@ -71,7 +71,8 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
             Assert.Contains($"inet {ipv4.Address}/32 ", shown, StringComparison.Ordinal);
             Assert.Contains($"inet6 {ipv6.Address}/128 ", shown, StringComparison.Ordinal);
             Assert.Equal(node.Bridge, ipv4.NetworkInterface);
-            Assert.StartsWith(node.Ipv6Prefix.Split("::")[0], ipv6.Address, StringComparison.Ordinal);
+            Assert.True(System.Net.IPNetwork.Parse(node.Ipv6Prefix).Contains(System.Net.IPAddress.Parse(ipv6.Address)), $"{ipv6.Address} is not in {node.Ipv6Prefix}");
+            Assert.True(System.Net.IPNetwork.Parse(node.Ipv4Range).Contains(System.Net.IPAddress.Parse(ipv4.Address)), $"{ipv4.Address} is not in {node.Ipv4Range}");
             var index = partition.Reference["slappart".Length..];
             Assert.Equal(node.TapPrefix + index, partition.Tap?.Name);
             var tap = RootNode.Run("ip", "-d", "-o", "link", "show", "dev", node.TapPrefix + index);
