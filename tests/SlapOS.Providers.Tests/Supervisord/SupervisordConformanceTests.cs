@@ -22,7 +22,7 @@ public sealed class SupervisordConformanceTests : ProcessSupervisorConformanceTe
         }
         finally
         {
-            await SupervisordFactory.ShutdownAndDeleteAsync(daemonDirectory);
+            await SupervisordFactory.ShutdownAndDeleteAsync(daemonDirectory, daemonDirectory);
         }
     }
 

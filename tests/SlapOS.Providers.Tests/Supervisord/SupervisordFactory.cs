@@ -24,18 +24,21 @@ internal static class SupervisordFactory
     public static SupervisordSupervisor Create(string directory, Action<SupervisordOptions>? configure = null) =>
         new(Microsoft.Extensions.Options.Options.Create(Options(directory, configure)), NullLogger<SupervisordSupervisor>.Instance, TimeProvider.System);
 
-    /// <summary>Shuts down the supervisord of <paramref name="directory"/> (if any) and deletes the directory.</summary>
-    public static async Task ShutdownAndDeleteAsync(string directory)
+    /// <summary>
+    /// Shuts down the supervisord whose files are in <paramref name="daemonDirectory"/> (if any), then
+    /// kills whatever still mentions <paramref name="root"/> and deletes it.
+    /// </summary>
+    public static async Task ShutdownAndDeleteAsync(string daemonDirectory, string root)
     {
         try
         {
-            await using var supervisor = Create(directory);
+            await using var supervisor = Create(daemonDirectory);
             await supervisor.ShutdownDaemonAsync(CancellationToken.None);
         }
         finally
         {
-            Supervision.ProcessProbe.KillAll(directory);
-            Directory.Delete(directory, recursive: true);
+            Supervision.ProcessProbe.KillAll(root);
+            Directory.Delete(root, recursive: true);
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed class SupervisordTests : IAsyncLifetime
         }
 
         // Shuts the private supervisord down (stopping its programs), kills leftovers, deletes the dir.
-        await SupervisordFactory.ShutdownAndDeleteAsync(root);
+        await SupervisordFactory.ShutdownAndDeleteAsync(DaemonDirectory, root);
     }
 
     [Fact]
@@ -98,6 +98,29 @@ public sealed class SupervisordTests : IAsyncLifetime
         Assert.Equal(ProgramState.Running, status.State);
         Assert.Equal(webPid, status.ProcessId);
         Assert.Single(ProcessProbe.WithCommandLineContaining(Path.Combine(DaemonDirectory, "supervisord.conf")));
+    }
+
+    [Fact]
+    public async Task A_dead_supervisord_is_started_again_with_the_partitions_it_had()
+    {
+        var first = New();
+        await first.UpdateGroupAsync("slappart6", [Program("web", "while :; do sleep 1; done")], CancellationToken.None);
+        await first.StartGroupAsync("slappart6", CancellationToken.None);
+        var daemonPid = ReadDaemonPid();
+        var webPid = (await first.GetStatusAsync("slappart6", CancellationToken.None)).Single().ProcessId!.Value;
+        using (var daemon = System.Diagnostics.Process.GetProcessById(daemonPid))
+        {
+            daemon.Kill(); // SIGKILL: its socket file stays behind
+        }
+
+        ProcessProbe.KillAll(root);
+        await Eventually.UntilAsync(() => !ProcessProbe.IsAlive(daemonPid) && !ProcessProbe.IsAlive(webPid), "supervisord and its program are dead");
+        Assert.True(File.Exists(Path.Combine(DaemonDirectory, "supervisord.sock")));
+
+        var status = Assert.Single(await New().GetStatusAsync("slappart6", CancellationToken.None));
+
+        Assert.NotEqual(daemonPid, ReadDaemonPid());
+        Assert.Equal(("web", ProgramState.Stopped), (status.Name, status.State));
     }
 
     [Fact]
