@@ -20,7 +20,7 @@ internal static partial class SupervisordLog
     [LoggerMessage(5, LogLevel.Warning, "Watched program {Group}:{Program} crashed (exit code {ExitCode})")]
     public static partial void Crashed(ILogger logger, string group, string program, int? exitCode);
 
-    [LoggerMessage(6, LogLevel.Warning, "Polling supervisord for crashes failed")]
+    [LoggerMessage(6, LogLevel.Warning, "Polling supervisord for crashes failed (logged once until it answers again)")]
     public static partial void PollFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(7, LogLevel.Warning, "Processes of {Group} outlived their stop: killed process group {ProcessGroup}")]

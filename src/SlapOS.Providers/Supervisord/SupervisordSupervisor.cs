@@ -137,13 +137,15 @@ internal sealed partial class SupervisordSupervisor : IProcessSupervisor, IAsync
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
         var token = linked.Token;
         Dictionary<string, SupervisordProcessInfo>? previous = null;
+        var failing = false;
         while (!token.IsCancellationRequested)
         {
+            // Only polls: watching never starts supervisord (it may have been shut down on purpose).
             Dictionary<string, SupervisordProcessInfo>? current;
             try
             {
-                await daemon.EnsureRunningAsync(token);
                 current = (await daemon.GetAllProcessInfoAsync(token)).ToDictionary(p => p.Key, StringComparer.Ordinal);
+                failing = false;
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -155,7 +157,12 @@ internal sealed partial class SupervisordSupervisor : IProcessSupervisor, IAsync
             }
             catch (Exception e) when (e is HttpRequestException or InvalidOperationException or XmlRpcFaultException or FormatException or System.Xml.XmlException or IOException)
             {
-                SupervisordLog.PollFailed(logger, e);
+                if (!failing)
+                {
+                    SupervisordLog.PollFailed(logger, e);
+                    failing = true;
+                }
+
                 current = null;
             }
 

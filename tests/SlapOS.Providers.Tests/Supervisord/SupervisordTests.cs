@@ -124,6 +124,26 @@ public sealed class SupervisordTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Crash_of_a_watched_program_names_its_partition_and_program()
+    {
+        var supervisor = New();
+        await supervisor.UpdateGroupAsync("slappart8", [
+            Program("quiet", "while :; do sleep 1; done"),
+            Program("watcher", "sleep 0.3; exit 5") with { Watched = true, AutoRestart = false },
+        ], CancellationToken.None);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        await using var crashes = supervisor.WatchCrashesAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var next = crashes.MoveNextAsync();
+
+        await supervisor.StartGroupAsync("slappart8", CancellationToken.None);
+
+        Assert.True(await next);
+        Assert.Equal(("slappart8", "watcher", 5), (crashes.Current.Group, crashes.Current.Name, crashes.Current.ExitCode));
+        var quiet = (await supervisor.GetStatusAsync("slappart8", CancellationToken.None)).Single(s => s.Name == "quiet");
+        Assert.Equal(ProgramState.Running, quiet.State);
+    }
+
+    [Fact]
     public async Task Shutdown_stops_supervisord_and_every_program()
     {
         var supervisor = New();
