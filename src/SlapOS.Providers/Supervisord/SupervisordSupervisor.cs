@@ -74,7 +74,7 @@ internal sealed partial class SupervisordSupervisor : IProcessSupervisor, IAsync
             await StopAndWaitAsync(group, [.. removed, .. changed], token);
             foreach (var name in removed.Concat(changed))
             {
-                await RemoveProcessGroupAsync(name, token);
+                await RemoveProcessGroupAsync(group, name, token);
             }
 
             // Also re-adds a group supervisord lost track of (the file is the truth).
@@ -83,8 +83,12 @@ internal sealed partial class SupervisordSupervisor : IProcessSupervisor, IAsync
                 await AddProcessGroupAsync(name, token);
             }
 
-            var restart = changed.Where(name => before.Any(p => p.Group == name && p.State is SupervisordProcessInfo.Running or SupervisordProcessInfo.Starting or SupervisordProcessInfo.Backoff)).ToList();
-            await StartAndWaitAsync(group, restart, token);
+            // Programs of changed groups that were running run again (with their new definition);
+            // the others, and new programs, stay stopped: an update never starts anything.
+            var restart = before
+                .Where(p => changed.Contains(p.Group) && p.State is SupervisordProcessInfo.Running or SupervisordProcessInfo.Starting or SupervisordProcessInfo.Backoff)
+                .ToList();
+            await RestartAsync(group, restart, token);
             SupervisordLog.GroupUpdated(logger, group, string.Join(',', added), string.Join(',', changed), string.Join(',', removed));
         }, cancellationToken);
     }
@@ -112,7 +116,7 @@ internal sealed partial class SupervisordSupervisor : IProcessSupervisor, IAsync
 
             foreach (var name in names)
             {
-                await RemoveProcessGroupAsync(name, token);
+                await RemoveProcessGroupAsync(group, name, token);
             }
         }, cancellationToken);
 
@@ -333,6 +337,42 @@ internal sealed partial class SupervisordSupervisor : IProcessSupervisor, IAsync
         }
     }
 
+    private async Task RestartAsync(string group, List<SupervisordProcessInfo> processes, CancellationToken cancellationToken)
+    {
+        if (processes.Count == 0)
+        {
+            return;
+        }
+
+        var failures = new List<string>();
+        foreach (var process in processes)
+        {
+            try
+            {
+                await daemon.CallAsync("supervisor.startProcess", cancellationToken, process.Key, false);
+            }
+            catch (XmlRpcFaultException e) when (e.Code is SupervisordFaults.BadName or SupervisordFaults.AlreadyStarted)
+            {
+                // Renamed away by the update, or already running.
+            }
+            catch (XmlRpcFaultException e)
+            {
+                failures.Add($"{process.Key}: {e.FaultString}");
+            }
+        }
+
+        var keys = processes.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        await PollUntilAsync(
+            infos => !infos.Any(p => keys.Contains(p.Key) && p.State == SupervisordProcessInfo.Starting),
+            options.StartTimeout + TimeSpan.FromSeconds(options.StartSeconds),
+            $"the changed programs of '{group}' to start",
+            cancellationToken);
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException($"supervisord could not restart programs of '{group}': {string.Join("; ", failures)}");
+        }
+    }
+
     private async Task StopAndWaitAsync(string group, List<string> names, CancellationToken cancellationToken)
     {
         if (names.Count == 0)
@@ -408,15 +448,24 @@ internal sealed partial class SupervisordSupervisor : IProcessSupervisor, IAsync
         }
     }
 
-    private async Task RemoveProcessGroupAsync(string name, CancellationToken cancellationToken)
+    private async Task RemoveProcessGroupAsync(string group, string name, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await daemon.CallAsync("supervisor.removeProcessGroup", cancellationToken, name);
-        }
-        catch (XmlRpcFaultException e) when (e.Code == SupervisordFaults.BadName)
-        {
-            // Already gone.
+            try
+            {
+                await daemon.CallAsync("supervisor.removeProcessGroup", cancellationToken, name);
+                return;
+            }
+            catch (XmlRpcFaultException e) when (e.Code == SupervisordFaults.BadName)
+            {
+                return; // Already gone.
+            }
+            catch (XmlRpcFaultException e) when (e.Code == SupervisordFaults.StillRunning && attempt < 3)
+            {
+                // Started again meanwhile (by hand, or by another agent): stop it again.
+                await StopAndWaitAsync(group, [name], cancellationToken);
+            }
         }
     }
 
