@@ -33,6 +33,9 @@ internal static partial class SupervisordConfig
         text.AppendLine("loglevel = info");
         text.AppendLine("nodaemon = false");
         text.AppendLine();
+        text.AppendLine("[supervisorctl]");
+        text.AppendLine(CultureInfo.InvariantCulture, $"serverurl = unix://{Value(options.SocketPath)}");
+        text.AppendLine();
         text.AppendLine("[rpcinterface:supervisor]");
         text.AppendLine("supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface");
         text.AppendLine();

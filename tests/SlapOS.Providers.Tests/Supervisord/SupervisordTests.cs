@@ -58,6 +58,11 @@ public sealed class SupervisordTests : IAsyncLifetime
         Assert.Equal(PosixProcess.IsRoot, file.Contains("user = nobody", StringComparison.Ordinal));
         var status = await supervisor.GetStatusAsync("slappart7", CancellationToken.None);
         Assert.Equal(["watcher", "web"], status.Select(s => s.Name));
+
+        // Operators see SlapOS's names with supervisorctl.
+        var (_, listed) = Run("/usr/bin/supervisorctl", "-c", Path.Combine(DaemonDirectory, "supervisord.conf"), "status");
+        Assert.Contains("slappart7:watcher-on-watch", listed, StringComparison.Ordinal);
+        Assert.Contains("slappart7:web", listed, StringComparison.Ordinal);
         Assert.All(status, s => Assert.Equal(ProgramState.Stopped, s.State));
     }
 
@@ -286,6 +291,21 @@ public sealed class SupervisordTests : IAsyncLifetime
         var supervisor = SupervisordFactory.Create(DaemonDirectory);
         supervisors.Add(supervisor);
         return supervisor;
+    }
+
+    private static (int Code, string Output) Run(string file, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
     }
 
     private int ReadDaemonPid() => int.Parse(File.ReadAllText(Path.Combine(DaemonDirectory, "supervisord.pid")).Trim(), CultureInfo.InvariantCulture);
