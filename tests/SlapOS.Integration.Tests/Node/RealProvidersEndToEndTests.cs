@@ -16,23 +16,25 @@ using SlapOS.Slave.Agent;
 namespace SlapOS.Integration.Tests.Node;
 
 /// <summary>
-/// The node with the real providers, as root: partitions are Unix users with addresses on a bridge
-/// (root formatter) and supervisord runs the hello-web service as the partition user. Names
-/// (users, bridge, ranges) are unique to the test; everything is removed afterwards.
+/// The node with the real providers, as root, against a master on PostgreSQL: partitions are Unix
+/// users with addresses on a bridge (root formatter) and supervisord runs the hello-web service as
+/// the partition user. Names (users, bridge, ranges, database) are unique to the test; everything
+/// is removed afterwards.
 /// </summary>
 public sealed class RealProvidersEndToEndTests : IAsyncLifetime
 {
     private const string Computer = "COMP-REAL";
     private readonly string root = Directory.CreateTempSubdirectory("slapos-real-").FullName;
     private readonly string id = Guid.NewGuid().ToString("N")[..6];
-    private WebApplication master = null!;
+    private WebApplication? master;
     private IHost? node;
+    private string database = string.Empty;
 
     private string UserPrefix => $"se{id}u";
 
     private string Bridge => $"se{id}br";
 
-    private ISlapMaster Slap => master.Services.GetRequiredService<ISlapMaster>();
+    private ISlapMaster Slap => master!.Services.GetRequiredService<ISlapMaster>();
 
     private INodeAgent Agent => node!.Services.GetRequiredService<INodeAgent>();
 
@@ -48,7 +50,8 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
-        builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(root, "master.db")));
+        database = await PostgresDatabase.CreateDatabaseAsync("slapos_real");
+        builder.Services.AddSlapOSMaster(m => m.UsePostgreSql(database));
         master = builder.Build();
         master.MapSlapOSMaster();
         await master.StartAsync();
@@ -91,7 +94,12 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
                 node.Dispose();
             }
 
-            await master.DisposeAsync();
+            if (master is not null)
+            {
+                await master.DisposeAsync();
+            }
+
+            await PostgresDatabase.DropDatabaseAsync(database);
         }
         finally
         {
