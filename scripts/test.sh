@@ -16,6 +16,8 @@ command -v supervisord >/dev/null 2>&1 || need+=(supervisor)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
+[ -x /usr/sbin/useradd ] || need+=(passwd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]}"
