@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using SlapOS.Providers.Storage;
 using SlapOS.Providers.Storage.SqlServer;
@@ -5,7 +6,7 @@ using SlapOS.Providers.Storage.SqlServer;
 namespace SlapOS.Providers.SqlServer.Tests.Storage;
 
 /// <summary>The SQL Server scripts, checked without a server: same keys and files as the other dialects, and valid T-SQL.</summary>
-public class SqlServerScriptTests
+public partial class SqlServerScriptTests
 {
     private static readonly StoreSql SqlServer = SqlServerMasterStore.Scripts;
 
@@ -53,6 +54,16 @@ public class SqlServerScriptTests
         Assert.DoesNotContain("LIMIT ", sql, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("RETURNING", sql, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("ON CONFLICT", sql, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [MemberData(nameof(QueryKeys))]
+    public void Every_query_takes_the_parameters_of_its_postgresql_twin(string key)
+    {
+        // The store passes the same argument objects to every dialect; PostgreSQL's are proven on a real server.
+        var local = LocalVariable().Matches(SqlServer[key]).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        Assert.Equal(Parameters(StoreSql.PostgreSql[key]), Parameters(SqlServer[key]).Except(local, StringComparer.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -106,6 +117,16 @@ public class SqlServerScriptTests
         Assert.True(index.Unique);
         Assert.Equal(["requester_reference", "title_hash"], index.Columns.Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value));
     }
+
+    private static IEnumerable<string> Parameters(string sql) =>
+        Parameter().Matches(sql).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"@(\w+)")]
+    private static partial Regex Parameter();
+
+    /// <summary>Names the batch itself defines: declared variables and the named arguments of a procedure (<c>EXEC sp_getapplock @Resource = …</c>).</summary>
+    [GeneratedRegex(@"DECLARE\s+@(\w+)|@(\w+)\s*=\s*(?:N'|-?\d)", RegexOptions.IgnoreCase)]
+    private static partial Regex LocalVariable();
 
     private static List<string> ParseErrors(string sql)
     {

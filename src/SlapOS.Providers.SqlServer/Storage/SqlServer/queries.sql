@@ -19,30 +19,30 @@ SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_version
 INSERT INTO schema_version (version, applied_at) VALUES (@Version, @AppliedAt)
 
 -- name: computer.upsert
+-- Parameters are used directly (not through a derived table): their collation always yields to the column's.
 MERGE computers WITH (HOLDLOCK) AS t
-USING (SELECT @Reference AS reference, @Title AS title, @Address AS address, @Netmask AS netmask,
-              @OwnerReference AS owner_reference, @Attributes AS attributes, @AllocationOpen AS allocation_open) AS s
-ON t.reference = s.reference
+USING (SELECT 1 AS one) AS s
+ON t.reference = @Reference
 WHEN MATCHED THEN UPDATE SET
-    title = s.title,
-    address = COALESCE(s.address, t.address),
-    netmask = COALESCE(s.netmask, t.netmask),
-    owner_reference = s.owner_reference,
-    attributes = s.attributes,
-    allocation_open = s.allocation_open
+    title = @Title,
+    address = COALESCE(@Address, t.address),
+    netmask = COALESCE(@Netmask, t.netmask),
+    owner_reference = @OwnerReference,
+    attributes = @Attributes,
+    allocation_open = @AllocationOpen
 WHEN NOT MATCHED THEN
     INSERT (reference, title, address, netmask, owner_reference, attributes, allocation_open)
-    VALUES (s.reference, s.title, s.address, s.netmask, s.owner_reference, s.attributes, s.allocation_open);
+    VALUES (@Reference, @Title, @Address, @Netmask, @OwnerReference, @Attributes, @AllocationOpen);
 
 -- name: computer.ensure
 MERGE computers WITH (HOLDLOCK) AS t
-USING (SELECT @Reference AS reference, @Address AS address, @Netmask AS netmask) AS s
-ON t.reference = s.reference
+USING (SELECT 1 AS one) AS s
+ON t.reference = @Reference
 WHEN MATCHED THEN UPDATE SET
-    address = COALESCE(s.address, t.address),
-    netmask = COALESCE(s.netmask, t.netmask)
+    address = COALESCE(@Address, t.address),
+    netmask = COALESCE(@Netmask, t.netmask)
 WHEN NOT MATCHED THEN
-    INSERT (reference, address, netmask) VALUES (s.reference, s.address, s.netmask);
+    INSERT (reference, address, netmask) VALUES (@Reference, @Address, @Netmask);
 
 -- name: computer.select
 SELECT reference, title, address, netmask, owner_reference, attributes, CAST(allocation_open AS BIGINT) AS allocation_open, last_contact FROM computers
@@ -111,24 +111,23 @@ WHERE computer_reference = @Computer AND reference = @Reference AND instance_ref
 
 -- name: supply.set
 MERGE supplies WITH (HOLDLOCK) AS t
-USING (SELECT @Computer AS computer_reference, CAST(@Url AS NVARCHAR(2048)) AS software_release_url, @State AS requested_state) AS s
-ON t.computer_reference = s.computer_reference
-    AND t.url_hash = CAST(HASHBYTES('SHA2_256', s.software_release_url) AS BINARY(32)) AND t.software_release_url = s.software_release_url
-WHEN MATCHED THEN UPDATE SET requested_state = s.requested_state
+USING (SELECT 1 AS one) AS s
+ON t.computer_reference = @Computer
+    AND t.url_hash = CAST(HASHBYTES('SHA2_256', CAST(@Url AS NVARCHAR(2048))) AS BINARY(32)) AND t.software_release_url = @Url
+WHEN MATCHED THEN UPDATE SET requested_state = @State
 WHEN NOT MATCHED THEN
-    INSERT (computer_reference, software_release_url, requested_state) VALUES (s.computer_reference, s.software_release_url, s.requested_state);
+    INSERT (computer_reference, software_release_url, requested_state) VALUES (@Computer, @Url, @State);
 
 -- name: supply.report
 MERGE supplies WITH (HOLDLOCK) AS t
-USING (SELECT @Computer AS computer_reference, CAST(@Url AS NVARCHAR(2048)) AS software_release_url, @State AS reported_state,
-              @Error AS error_message, @At AS reported_at) AS s
-ON t.computer_reference = s.computer_reference
-    AND t.url_hash = CAST(HASHBYTES('SHA2_256', s.software_release_url) AS BINARY(32)) AND t.software_release_url = s.software_release_url
+USING (SELECT 1 AS one) AS s
+ON t.computer_reference = @Computer
+    AND t.url_hash = CAST(HASHBYTES('SHA2_256', CAST(@Url AS NVARCHAR(2048))) AS BINARY(32)) AND t.software_release_url = @Url
 WHEN MATCHED THEN UPDATE SET
-    reported_state = s.reported_state, error_message = s.error_message, reported_at = s.reported_at
+    reported_state = @State, error_message = @Error, reported_at = @At
 WHEN NOT MATCHED THEN
     INSERT (computer_reference, software_release_url, requested_state, reported_state, error_message, reported_at)
-    VALUES (s.computer_reference, s.software_release_url, N'available', s.reported_state, s.error_message, s.reported_at);
+    VALUES (@Computer, @Url, N'available', @State, @Error, @At);
 
 -- name: supply.list
 SELECT computer_reference, software_release_url, requested_state, reported_state, error_message, reported_at
