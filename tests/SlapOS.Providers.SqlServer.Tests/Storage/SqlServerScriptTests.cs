@@ -3,6 +3,8 @@ using Microsoft.SqlServer.TransactSql.ScriptDom;
 using SlapOS.Providers.Storage;
 using SlapOS.Providers.Storage.SqlServer;
 
+#pragma warning disable CA1062 // theory data is never null
+
 namespace SlapOS.Providers.SqlServer.Tests.Storage;
 
 /// <summary>The SQL Server scripts, checked without a server: same keys and files as the other dialects, and valid T-SQL.</summary>
@@ -66,6 +68,55 @@ public partial class SqlServerScriptTests
         Assert.Equal(Parameters(StoreSql.PostgreSql[key]), Parameters(SqlServer[key]).Except(local, StringComparer.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [MemberData(nameof(QueryKeys))]
+    public void Every_query_names_only_tables_and_columns_the_schema_has(string key)
+    {
+        var (tables, columns) = Schema();
+        var used = SqlFragments.Of(Parse(SqlServer[key], out _));
+
+        Assert.True(used.Tables.Count > 0 || key is "schema.create" or "schema.lock", $"{key} names no table");
+        Assert.Empty(used.Tables.Except(tables).Except(used.CommonTables));
+        // Besides the schema's columns, only the MERGE source's constant column.
+        Assert.Empty(used.Columns.Except(columns).Except(["one"]));
+    }
+
+    public static TheoryData<string, Type> RowQueries() => new()
+    {
+        { "computer.select", typeof(ComputerRow) },
+        { "candidate.list", typeof(ComputerRow) },
+        { "candidate.computers", typeof(ComputerRow) },
+        { "partition.list", typeof(PartitionRow) },
+        { "supply.list", typeof(SupplyRow) },
+        { "candidate.installed", typeof(SupplyRow) },
+        { "instance.select", typeof(InstanceRow) },
+        { "instance.delete", typeof(InstanceRow) },
+        { "usage.list", typeof(UsageRow) },
+    };
+
+    [Theory]
+    [MemberData(nameof(RowQueries))]
+    public void Every_selected_column_fills_a_row_property_of_its_type(string key, Type row)
+    {
+        // Dapper maps snake_case to the row's properties; a BIT would arrive as bool, so flags are cast to BIGINT.
+        var fragments = SqlFragments.Of(Parse(SqlServer[key], out _));
+        var properties = row.GetProperties().ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        var elements = fragments.SelectElements.OfType<SelectScalarExpression>()
+            .Select(e => (Name: e.ColumnName?.Value ?? ((ColumnReferenceExpression)e.Expression).MultiPartIdentifier.Identifiers[^1].Value, e.Expression))
+            .ToList();
+
+        Assert.NotEmpty(elements);
+        Assert.All(elements, e =>
+        {
+            Assert.True(properties.TryGetValue(e.Name.Replace("_", "", StringComparison.Ordinal), out var property), $"{key}: '{e.Name}' fills no property of {row.Name}");
+            if (e.Name is "shared" or "allocation_open" or "installed")
+            {
+                Assert.Equal(typeof(long), property!.PropertyType);
+                Assert.True(e.Expression is CastCall { DataType: SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.BigInt } }, $"{key}: '{e.Name}' is not cast to BIGINT");
+            }
+        });
+    }
+
     [Fact]
     public void The_queries_the_store_extends_stay_valid_t_sql()
     {
@@ -116,6 +167,21 @@ public partial class SqlServerScriptTests
 
         Assert.True(index.Unique);
         Assert.Equal(["requester_reference", "title_hash"], index.Columns.Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value));
+    }
+
+    private static (HashSet<string> Tables, HashSet<string> Columns) Schema()
+    {
+        var script = (TSqlScript)Parse(SqlServer.Migrations[0].Script + "\n" + SqlServer["schema.create"], out _);
+        var tables = script.Batches.SelectMany(b => b.Statements).SelectMany(Creates).ToList();
+        return (tables.Select(t => t.SchemaObjectName.BaseIdentifier.Value).ToHashSet(StringComparer.Ordinal),
+            tables.SelectMany(t => t.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)).ToHashSet(StringComparer.Ordinal));
+
+        static IEnumerable<CreateTableStatement> Creates(TSqlStatement statement) => statement switch
+        {
+            CreateTableStatement create => [create],
+            IfStatement { ThenStatement: CreateTableStatement create } => [create],
+            _ => [],
+        };
     }
 
     private static IEnumerable<string> Parameters(string sql) =>
