@@ -17,15 +17,20 @@ internal static class SqlServerDatabase
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : null;
 
     /// <summary>Creates a fresh database and returns its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync(string prefix)
+    public static async Task<string> CreateDatabaseAsync(string prefix, string? collation = null)
     {
         var server = ConnectionString ?? throw new InvalidOperationException(SkipReason);
         var name = $"{prefix}_{Guid.NewGuid():N}";
         await using (var connection = new SqlConnection(server))
         {
             await connection.OpenAsync();
-            await using var command = new SqlCommand("DECLARE @sql NVARCHAR(300) = N'CREATE DATABASE ' + QUOTENAME(@Name); EXEC (@sql);", connection);
+            // Names cannot be parameters in DDL: quoted by the server from parameters instead.
+            await using var command = new SqlCommand(
+                "DECLARE @sql NVARCHAR(400) = N'CREATE DATABASE ' + QUOTENAME(@Name) + CASE WHEN @Collation IS NULL THEN N'' ELSE N' COLLATE ' + @Collation END; " +
+                "IF @Collation IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sys.fn_helpcollations() WHERE name = @Collation) THROW 51000, N'unknown collation', 1; " +
+                "EXEC (@sql);", connection);
             command.Parameters.AddWithValue("@Name", name);
+            command.Parameters.AddWithValue("@Collation", (object?)collation ?? DBNull.Value);
             await command.ExecuteNonQueryAsync();
         }
 
