@@ -14,8 +14,8 @@ using SlapOS.Slave.Agent;
 namespace SlapOS.Integration.Tests.Node;
 
 /// <summary>
-/// A master (SQLite, insecure loopback) and a node (JSON client, native supervisor, unprivileged
-/// formatter, the given installer) on loopback, in a temporary directory removed at the end.
+/// A master (SQLite, insecure loopback) and a node (JSON client, or the legacy XML client as a real
+/// SlapOS master needs; native supervisor, unprivileged formatter, the given installer) on loopback, in a temporary directory removed at the end.
 /// </summary>
 internal sealed class LoopbackCloud : IAsyncDisposable
 {
@@ -52,7 +52,8 @@ internal sealed class LoopbackCloud : IAsyncDisposable
         string computer,
         Func<ISlapOSSlaveBuilder, ISlapOSSlaveBuilder> useInstaller,
         int partitions = 2,
-        IReadOnlyDictionary<string, string?>? nodeSettings = null)
+        IReadOnlyDictionary<string, string?>? nodeSettings = null,
+        bool xmlClient = false)
     {
         var root = Directory.CreateTempSubdirectory($"slapos-{computer.ToLowerInvariant()}-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
@@ -86,7 +87,7 @@ internal sealed class LoopbackCloud : IAsyncDisposable
         var nodeBuilder = Host.CreateApplicationBuilder();
         nodeBuilder.Logging.ClearProviders();
         nodeBuilder.Configuration.AddInMemoryCollection(settings);
-        nodeBuilder.Services.AddSlapOSSlave(s => useInstaller(s.UseJsonMasterClient()).UseNativeSupervisor().UseUnprivilegedFormatter());
+        nodeBuilder.Services.AddSlapOSSlave(s => useInstaller(xmlClient ? s.UseXmlMasterClient() : s.UseJsonMasterClient()).UseNativeSupervisor().UseUnprivilegedFormatter());
         var node = nodeBuilder.Build();
         await node.StartAsync();
         return new LoopbackCloud(computer, root, master, node);
