@@ -16,6 +16,7 @@ public static class SlapOSEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         JsonApiEndpoints.Map(endpoints);
         SlapOS.Master.Api.Xml.XmlApiEndpoints.Map(endpoints);
+        SlapOS.Master.Api.Onboarding.OnboardingEndpoints.Map(endpoints);
         return endpoints;
     }
 }
