@@ -19,6 +19,7 @@ internal static class OnboardingEndpoints
     public const string ComputerRegisterPath = "/slapos.post.v0.compute_node_register";
     public const string PersonTokenPath = "/slapos.post.v0.person_token";
     public const string PersonRegisterPath = "/slapos.post.v0.person_register";
+    public const string CaCertificatePath = "/slapos.get.v0.ca_certificate";
 
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(1);
 
@@ -28,6 +29,20 @@ internal static class OnboardingEndpoints
         endpoints.MapPost(PersonTokenPath, SlapIdentityGate.Wrap(JsonApiPipeline.Create(PersonTokenPath, PersonTokenAsync)));
         endpoints.MapPost(ComputerRegisterPath, JsonApiPipeline.Create(ComputerRegisterPath, ComputerRegisterAsync));
         endpoints.MapPost(PersonRegisterPath, JsonApiPipeline.Create(PersonRegisterPath, PersonRegisterAsync));
+
+        // Public: a newcomer checks the master's TLS certificate against it (and its pinned hash) before sending a token.
+        endpoints.MapGet(CaCertificatePath, async context =>
+        {
+            if (context.RequestServices.GetService<ICertificateAuthority>() is not { } authority)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsync("this master has no certificate authority", context.RequestAborted);
+                return;
+            }
+
+            context.Response.ContentType = "application/x-pem-file";
+            await context.Response.WriteAsync(await authority.GetCaCertificatePemAsync(context.RequestAborted), context.RequestAborted);
+        });
     }
 
     private static async Task<object> ComputerTokenAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
