@@ -150,6 +150,7 @@ internal sealed class InstanceRun(
         }
 
         var user = layout.UserFor(reference);
+        var (keyFile, certificateFile) = await EnsureCertificateAsync(partition, partitionPath, user, cancellationToken).ConfigureAwait(false);
         progress?.Report(new NodeProgress(Command, reference, "deploying"));
         logger.PartitionDeploying(reference, timestamp.ToString());
         var result = await installer.DeployInstanceAsync(
@@ -160,6 +161,8 @@ internal sealed class InstanceRun(
                 SoftwarePath = layout.SoftwarePath(partition.SoftwareReleaseUrl!),
                 MasterUrl = options.Value.MasterUrl,
                 User = user,
+                KeyFile = keyFile,
+                CertificateFile = certificateFile,
             },
             cancellationToken).ConfigureAwait(false);
         crashes.Deployed(reference, timestamp);
@@ -198,6 +201,28 @@ internal sealed class InstanceRun(
         PartitionTimestamp.Write(partitionPath, timestamp, time.GetUtcNow());
         logger.PartitionDeployed(reference, started ? "started" : "stopped");
         return new NodeItemOutcome(reference, NodeItemStatus.Done, started ? "started" : "stopped");
+    }
+
+    /// <summary>
+    /// The partition's certificate files, fetched from the master when missing, for another instance or
+    /// near expiry; none when the master has no certificate authority.
+    /// </summary>
+    private async Task<(string? Key, string? Certificate)> EnsureCertificateAsync(PartitionInstance partition, string partitionPath, string? user, CancellationToken cancellationToken)
+    {
+        if (partition.InstanceReference is { } instance && !PartitionCertificateFiles.AreCurrent(partitionPath, instance, time.GetUtcNow()))
+        {
+            var pair = await master.GetPartitionCertificateAsync(layout.ComputerReference, partition.PartitionReference, cancellationToken).ConfigureAwait(false);
+            if (pair is null)
+            {
+                return (null, null);
+            }
+
+            await PartitionCertificateFiles.WriteAsync(partitionPath, pair, user, cancellationToken).ConfigureAwait(false);
+        }
+
+        return File.Exists(PartitionCertificateFiles.KeyPath(partitionPath))
+            ? (PartitionCertificateFiles.KeyPath(partitionPath), PartitionCertificateFiles.CertificatePath(partitionPath))
+            : (null, null);
     }
 
     internal static string PromiseFailureMessage(IEnumerable<PromiseResult> failed) =>
