@@ -51,7 +51,7 @@ internal static class GlobalOptions
 
         if (configuration.CaFile is { } caFile)
         {
-            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(caFile);
+            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
             handler.ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
             {
                 using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();

@@ -29,7 +29,7 @@ internal static class PartitionCertificateFiles
 
         try
         {
-            using var certificate = X509Certificate2.CreateFromPemFile(path);
+            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
             return certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == instanceReference
                 && certificate.NotAfter.ToUniversalTime() - now.UtcDateTime > RenewalMargin;
         }

@@ -69,7 +69,7 @@ public static class SlapMasterClientBuilderExtensions
 
                 if (options.CaCertificateFile is not null)
                 {
-                    var ca = X509Certificate2.CreateFromPemFile(options.CaCertificateFile);
+                    var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.CaCertificateFile));
                     handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => MasterCertificate.ChainsTo(certificate, ca);
                 }
 
