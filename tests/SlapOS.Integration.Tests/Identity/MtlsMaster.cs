@@ -32,6 +32,8 @@ public sealed class MtlsMaster : IAsyncLifetime
 
     public ISlapMaster Master => _app.Services.GetRequiredService<ISlapMaster>();
 
+    public IServiceProvider Services => _app.Services;
+
     public ICertificateAuthority Authority => _app.Services.GetRequiredService<ICertificateAuthority>();
 
     public async Task InitializeAsync()
