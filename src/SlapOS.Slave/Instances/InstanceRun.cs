@@ -21,6 +21,7 @@ internal sealed class InstanceRun(
     CrashBangRegistry crashes,
     NodeLayout layout,
     IOptions<SlapOSSlaveOptions> options,
+    IOptions<SlapMasterClientOptions> clientOptions,
     TimeProvider time,
     ILogger<InstanceRun> logger)
 {
@@ -217,7 +218,9 @@ internal sealed class InstanceRun(
                 return (null, null);
             }
 
-            await PartitionCertificateFiles.WriteAsync(partitionPath, pair, user, cancellationToken).ConfigureAwait(false);
+            var caFile = clientOptions.Value.CaCertificateFile;
+            var caPem = caFile is null ? null : await File.ReadAllTextAsync(caFile, cancellationToken).ConfigureAwait(false);
+            await PartitionCertificateFiles.WriteAsync(partitionPath, pair, caPem, user, cancellationToken).ConfigureAwait(false);
         }
 
         return File.Exists(PartitionCertificateFiles.KeyPath(partitionPath))

@@ -7,7 +7,8 @@ namespace SlapOS.Slave.Instances;
 /// A partition's certificate and key in <c>&lt;partition&gt;/etc/ssl/partition.{crt,key}</c>: mode 0400 and,
 /// when the node runs as root with partition users, owned by the partition's user, so that only the
 /// partition's processes can call the master as that partition. Buildout's <c>[slap-connection]</c>
-/// names them (<c>key-file</c>, <c>cert-file</c>).
+/// names them (<c>key-file</c>, <c>cert-file</c>). The master's CA certificate, when the node has one, is
+/// written next to them (<c>master-ca.crt</c>, 0444) so that they verify the master too.
 /// </summary>
 internal static class PartitionCertificateFiles
 {
@@ -17,6 +18,8 @@ internal static class PartitionCertificateFiles
     public static string CertificatePath(string partitionPath) => Path.Combine(partitionPath, "etc", "ssl", "partition.crt");
 
     public static string KeyPath(string partitionPath) => Path.Combine(partitionPath, "etc", "ssl", "partition.key");
+
+    public static string CaPath(string partitionPath) => Path.Combine(partitionPath, "etc", "ssl", "master-ca.crt");
 
     /// <summary>Whether the files hold a certificate for <paramref name="instanceReference"/> that is still good at <paramref name="now"/>.</summary>
     public static bool AreCurrent(string partitionPath, string instanceReference, DateTimeOffset now)
@@ -39,12 +42,17 @@ internal static class PartitionCertificateFiles
         }
     }
 
-    public static async Task WriteAsync(string partitionPath, PartitionCertificate pair, string? user, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string partitionPath, PartitionCertificate pair, string? caPem, string? user, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(partitionPath, "etc", "ssl");
         Directory.CreateDirectory(directory);
-        await WriteFileAsync(CertificatePath(partitionPath), pair.CertificatePem, user, cancellationToken).ConfigureAwait(false);
-        await WriteFileAsync(KeyPath(partitionPath), pair.KeyPem, user, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(CertificatePath(partitionPath), pair.CertificatePem, user, UnixFileMode.UserRead, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(KeyPath(partitionPath), pair.KeyPem, user, UnixFileMode.UserRead, cancellationToken).ConfigureAwait(false);
+        if (caPem is not null)
+        {
+            await WriteFileAsync(CaPath(partitionPath), caPem, user, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken).ConfigureAwait(false);
+        }
+
         if (Owned(user))
         {
             await ChownAsync(user!, Path.Combine(partitionPath, "etc"), cancellationToken).ConfigureAwait(false);
@@ -55,7 +63,7 @@ internal static class PartitionCertificateFiles
     /// <summary>Whether files are given to the partition user: only a root node with partition users can.</summary>
     private static bool Owned(string? user) => !string.IsNullOrEmpty(user) && !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
 
-    private static async Task WriteFileAsync(string path, string content, string? user, CancellationToken cancellationToken)
+    private static async Task WriteFileAsync(string path, string content, string? user, UnixFileMode mode, CancellationToken cancellationToken)
     {
         var temporary = path + ".tmp";
         File.Delete(temporary);
@@ -79,7 +87,7 @@ internal static class PartitionCertificateFiles
 
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead);
+            File.SetUnixFileMode(temporary, mode);
         }
 
         File.Move(temporary, path, overwrite: true);
