@@ -43,4 +43,12 @@ public interface ISlapMasterClient
         await Task.Delay(timeout, cancellationToken).ConfigureAwait(false);
         return false;
     }
+
+    /// <summary>
+    /// The certificate and key of the instance in a partition, for its processes to call the master as
+    /// that partition; <see langword="null"/> when the master has no certificate authority (it answers an
+    /// empty pair). The default (a client that cannot ask) answers <see langword="null"/>.
+    /// </summary>
+    Task<PartitionCertificate?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken) =>
+        Task.FromResult<PartitionCertificate?>(null);
 }

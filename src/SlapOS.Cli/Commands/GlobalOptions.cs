@@ -35,6 +35,33 @@ internal static class GlobalOptions
             throw new CliException($"master URL '{url}' is not an http(s) URL", 2);
         }
 
-        return new MasterApiClient(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) });
+        return new MasterApiClient(new HttpClient(CreateHandler(configuration)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) });
+    }
+
+    /// <summary>Presents the person's certificate and trusts only the master's CA when the configuration names them.</summary>
+    private static HttpClientHandler CreateHandler(ClientConfiguration configuration)
+    {
+        var handler = new HttpClientHandler();
+        if (configuration.CertificateFile is { } certificate && configuration.KeyFile is { } key)
+        {
+            using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate, key);
+            handler.ClientCertificates.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+                pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null));
+        }
+
+        if (configuration.CaFile is { } caFile)
+        {
+            var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+            handler.ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
+            {
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return presented is not null && chain.Build(presented);
+            };
+        }
+
+        return handler;
     }
 }

@@ -33,6 +33,7 @@ internal static class NodeCommand
         node.Subcommands.Add(Run("software", "Install and remove the releases supplied to this computer", (a, p, t) => a.SoftwareAsync(p, t)));
         node.Subcommands.Add(Run("instance", "Deploy, start and stop the partitions' instances", (a, p, t) => a.InstanceAsync(p, t)));
         node.Subcommands.Add(Run("report", "Report usage, and destroy the partitions requested destroyed", (a, p, t) => a.ReportAsync(p, t)));
+        node.Subcommands.Add(RegisterCommand.Create());
         node.Subcommands.Add(Run("promise", "Run the promises of the started partitions", (a, p, t) => a.PromiseAsync(p, t)));
         return node;
     }

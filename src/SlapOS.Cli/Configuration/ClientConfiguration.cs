@@ -4,7 +4,7 @@ namespace SlapOS.Cli.Configuration;
 /// The client configuration, read as SlapOS reads <c>slapos-client.cfg</c>: an INI file whose
 /// <c>[slapos]</c> section holds <c>master_url</c>. Flags override the file.
 /// </summary>
-internal sealed record ClientConfiguration(string? MasterUrl, string? Path)
+internal sealed record ClientConfiguration(string? MasterUrl, string? Path, string? KeyFile = null, string? CertificateFile = null, string? CaFile = null)
 {
     public const string EnvironmentVariable = "SLAPOS_CLIENT_CONFIGURATION";
 
@@ -29,13 +29,24 @@ internal sealed record ClientConfiguration(string? MasterUrl, string? Path)
 
         var sections = IniFile.Parse(File.ReadAllLines(file));
         sections.TryGetValue("slapos", out var slapos);
-        return new ClientConfiguration(slapos?.GetValueOrDefault("master_url"), file);
+        return new ClientConfiguration(
+            slapos?.GetValueOrDefault("master_url"),
+            file,
+            slapos?.GetValueOrDefault("key_file"),
+            slapos?.GetValueOrDefault("cert_file"),
+            slapos?.GetValueOrDefault("master_ca_file"));
     }
 
     /// <summary>Writes a client configuration for <paramref name="masterUrl"/>.</summary>
-    public static void Save(string path, string masterUrl)
+    public static void Save(string path, string masterUrl, (string Key, string Certificate, string Ca)? files = null)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        File.WriteAllText(path, $"[slapos]\nmaster_url = {masterUrl}\n");
+        var text = $"[slapos]\nmaster_url = {masterUrl}\n";
+        if (files is { } f)
+        {
+            text += $"key_file = {f.Key}\ncert_file = {f.Certificate}\nmaster_ca_file = {f.Ca}\n";
+        }
+
+        File.WriteAllText(path, text);
     }
 }

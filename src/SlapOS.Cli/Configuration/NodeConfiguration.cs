@@ -29,6 +29,9 @@ internal static class NodeConfiguration
             Map(slapos, "software_root", "SoftwareRoot");
             Map(slapos, "master_api", "MasterApi");
             Map(format, "partition_amount", "PartitionAmount");
+            Map(slapos, "key_file", "MasterClient:KeyFile");
+            Map(slapos, "cert_file", "MasterClient:CertificateFile");
+            Map(slapos, "master_ca_file", "MasterClient:CaCertificateFile");
 
             void Map(Dictionary<string, string> section, string key, string setting)
             {

@@ -17,6 +17,7 @@ public static class SlapOSEndpointRouteBuilderExtensions
         JsonApiEndpoints.Map(endpoints);
         SlapOS.Master.Api.Xml.XmlApiEndpoints.Map(endpoints);
         SlapOS.Master.Api.Hateoas.HateoasEndpoints.Map(endpoints);
+        SlapOS.Master.Api.Onboarding.OnboardingEndpoints.Map(endpoints);
         return endpoints;
     }
 

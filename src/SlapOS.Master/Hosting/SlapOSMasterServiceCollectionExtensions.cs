@@ -35,6 +35,7 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<ISlapMaster, SlapOS.Master.Changes.ChangeSignallingSlapMaster>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MasterStoreStartup>());
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
+        services.TryAddSingleton<SlapOS.Master.Api.Onboarding.OnboardingTokenStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
 
         var builder = new SlapOSMasterBuilder(services);

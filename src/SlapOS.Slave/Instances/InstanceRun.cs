@@ -21,6 +21,7 @@ internal sealed class InstanceRun(
     CrashBangRegistry crashes,
     NodeLayout layout,
     IOptions<SlapOSSlaveOptions> options,
+    IOptions<SlapMasterClientOptions> clientOptions,
     TimeProvider time,
     ILogger<InstanceRun> logger)
 {
@@ -150,6 +151,7 @@ internal sealed class InstanceRun(
         }
 
         var user = layout.UserFor(reference);
+        var (keyFile, certificateFile) = await EnsureCertificateAsync(partition, partitionPath, user, cancellationToken).ConfigureAwait(false);
         progress?.Report(new NodeProgress(Command, reference, "deploying"));
         logger.PartitionDeploying(reference, timestamp.ToString());
         var result = await installer.DeployInstanceAsync(
@@ -160,6 +162,8 @@ internal sealed class InstanceRun(
                 SoftwarePath = layout.SoftwarePath(partition.SoftwareReleaseUrl!),
                 MasterUrl = options.Value.MasterUrl,
                 User = user,
+                KeyFile = keyFile,
+                CertificateFile = certificateFile,
             },
             cancellationToken).ConfigureAwait(false);
         crashes.Deployed(reference, timestamp);
@@ -198,6 +202,30 @@ internal sealed class InstanceRun(
         PartitionTimestamp.Write(partitionPath, timestamp, time.GetUtcNow());
         logger.PartitionDeployed(reference, started ? "started" : "stopped");
         return new NodeItemOutcome(reference, NodeItemStatus.Done, started ? "started" : "stopped");
+    }
+
+    /// <summary>
+    /// The partition's certificate files, fetched from the master when missing, for another instance or
+    /// near expiry; none when the master has no certificate authority.
+    /// </summary>
+    private async Task<(string? Key, string? Certificate)> EnsureCertificateAsync(PartitionInstance partition, string partitionPath, string? user, CancellationToken cancellationToken)
+    {
+        if (partition.InstanceReference is { } instance && !PartitionCertificateFiles.AreCurrent(partitionPath, instance, time.GetUtcNow()))
+        {
+            var pair = await master.GetPartitionCertificateAsync(layout.ComputerReference, partition.PartitionReference, cancellationToken).ConfigureAwait(false);
+            if (pair is null)
+            {
+                return (null, null);
+            }
+
+            var caFile = clientOptions.Value.CaCertificateFile;
+            var caPem = caFile is null ? null : await File.ReadAllTextAsync(caFile, cancellationToken).ConfigureAwait(false);
+            await PartitionCertificateFiles.WriteAsync(partitionPath, pair, caPem, user, cancellationToken).ConfigureAwait(false);
+        }
+
+        return File.Exists(PartitionCertificateFiles.KeyPath(partitionPath))
+            ? (PartitionCertificateFiles.KeyPath(partitionPath), PartitionCertificateFiles.CertificatePath(partitionPath))
+            : (null, null);
     }
 
     internal static string PromiseFailureMessage(IEnumerable<PromiseResult> failed) =>

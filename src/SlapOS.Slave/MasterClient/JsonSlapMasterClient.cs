@@ -166,6 +166,17 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
     }
 
     /// <inheritdoc />
+    public async Task<PartitionCertificate?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
+    {
+        var guid = await FindInstanceAsync(computerReference, partitionReference, cancellationToken);
+        using var answer = await CallAsync("slapos.get.v0.software_instance_certificate", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
+        var root = answer.RootElement;
+        var certificate = root.TryGetProperty("certificate", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        var key = root.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        return string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key) ? null : new PartitionCertificate(certificate, key);
+    }
+
+    /// <inheritdoc />
     public async Task BangAsync(string computerReference, string partitionReference, string message, CancellationToken cancellationToken)
     {
         var guid = await FindInstanceAsync(computerReference, partitionReference, cancellationToken);

@@ -42,8 +42,8 @@ public static class SlapMasterClientBuilderExtensions
             .ValidateDataAnnotations()
             .Validate(o => (o.CertificateFile is null) == (o.KeyFile is null), "SlapOS:Slave:MasterClient: CertificateFile and KeyFile go together")
             .Validate(
-                o => (o.CertificateFile is null || File.Exists(o.CertificateFile)) && (o.KeyFile is null || File.Exists(o.KeyFile)),
-                "SlapOS:Slave:MasterClient: CertificateFile or KeyFile does not exist")
+                o => (o.CertificateFile is null || File.Exists(o.CertificateFile)) && (o.KeyFile is null || File.Exists(o.KeyFile)) && (o.CaCertificateFile is null || File.Exists(o.CaCertificateFile)),
+                "SlapOS:Slave:MasterClient: CertificateFile, KeyFile or CaCertificateFile does not exist")
             .Validate(o => o.TotalTimeout >= o.AttemptTimeout, "SlapOS:Slave:MasterClient: TotalTimeout must not be shorter than AttemptTimeout")
             .ValidateOnStart();
 
@@ -62,7 +62,15 @@ public static class SlapMasterClientBuilderExtensions
                 var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
                 if (options.CertificateFile is not null && options.KeyFile is not null)
                 {
-                    handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(options.CertificateFile, options.KeyFile)];
+                    // Read at each handler creation, so a renewed certificate is used by the next handlers.
+                    using var pem = X509Certificate2.CreateFromPemFile(options.CertificateFile, options.KeyFile);
+                    handler.SslOptions.ClientCertificates = [X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null)];
+                }
+
+                if (options.CaCertificateFile is not null)
+                {
+                    var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.CaCertificateFile));
+                    handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => MasterCertificate.ChainsTo(certificate, ca);
                 }
 
                 return handler;

@@ -14,6 +14,18 @@ public sealed class SlapMasterClientOptions
     /// <summary>The PEM private key of <see cref="CertificateFile"/>.</summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// The PEM certificate of the master's CA: the master's TLS certificate must chain to it (and nothing
+    /// else is trusted for it). Without it the system's trust store decides.
+    /// </summary>
+    public string? CaCertificateFile { get; set; }
+
+    /// <summary>
+    /// How long before <see cref="CertificateFile"/> expires the node asks the master for a new one
+    /// (<c>slapos node format</c> and the daemon check it); zero turns renewal off.
+    /// </summary>
+    public TimeSpan RenewalWindow { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Timeout of one attempt.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -53,6 +53,24 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     }
 
     /// <inheritdoc />
+    public async Task<PartitionCertificate?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(
+            HttpMethod.Get,
+            "getComputerPartitionCertificate?computer_id=" + Uri.EscapeDataString(computerReference) + "&computer_partition_id=" + Uri.EscapeDataString(partitionReference));
+        var value = await SendForMarshalAsync(request, "getComputerPartitionCertificate", () => new SlapNotFoundException("partition", partitionReference), cancellationToken);
+        return PartitionCertificateOf(value as System.Collections.IDictionary);
+    }
+
+    /// <summary>The pair of a <c>{certificate, key}</c> answer; an empty one means the master has no CA.</summary>
+    internal static PartitionCertificate? PartitionCertificateOf(System.Collections.IDictionary? answer)
+    {
+        var certificate = answer?["certificate"] as string;
+        var key = answer?["key"] as string;
+        return string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key) ? null : new PartitionCertificate(certificate, key);
+    }
+
+    /// <inheritdoc />
     public Task ReportFormatAsync(ComputerFormat format, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(format);

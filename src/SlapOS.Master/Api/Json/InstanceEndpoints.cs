@@ -103,6 +103,7 @@ internal static class InstanceEndpoints
     public static async Task<object> PublishConnectionParametersAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "publish the connection parameters");
         var parameters = JsonParameterValues.ToStrings(body.GetProperty("connection_parameter_dict"));
         SlapReference.ValidateParameters(parameters, "connection_parameter_dict");
         var (computer, partition) = PartitionOf(instance);
@@ -113,6 +114,7 @@ internal static class InstanceEndpoints
     public static async Task<object> ReportErrorAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "report an error");
         if (instance.Shared)
         {
             return JsonDocuments.Success("Ignored");
@@ -126,6 +128,7 @@ internal static class InstanceEndpoints
     public static async Task<object> ReportStateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "report the state");
         if (instance.Shared)
         {
             // A shared instance has no partition of its own: its host reports for it.
@@ -172,6 +175,7 @@ internal static class InstanceEndpoints
     public static async Task<object> CertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (_, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "obtain the certificate");
         return await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
     }
 

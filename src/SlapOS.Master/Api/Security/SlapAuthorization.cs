@@ -52,5 +52,21 @@ internal static class SlapAuthorization
         || (caller.Kind == IdentityKind.Computer && caller.Reference == instance.ComputerReference)
         || (caller.Kind is IdentityKind.Person or IdentityKind.Organisation && caller.Reference == treeOwner);
 
+    /// <summary>
+    /// What only the instance's own side does — publish connection parameters, report its state or error,
+    /// obtain its key: the instance itself, the node that runs it, or an administrator; not the tree's owner.
+    /// </summary>
+    public static void DemandInstanceSide(SlapIdentity caller, SoftwareInstance instance, string what)
+    {
+        if (caller.IsAdmin
+            || (caller.Kind == IdentityKind.Partition && caller.Reference == instance.Reference)
+            || (caller.Kind == IdentityKind.Computer && instance.ComputerReference is not null && caller.Reference == instance.ComputerReference))
+        {
+            return;
+        }
+
+        throw new SlapForbiddenException($"{Describe(caller)} may not {what} of instance '{instance.Title}': only the instance or its node may");
+    }
+
     private static string Describe(SlapIdentity caller) => $"{caller.Kind.ToString().ToLowerInvariant()} '{caller.Reference}'";
 }

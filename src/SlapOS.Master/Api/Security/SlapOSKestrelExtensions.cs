@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +27,24 @@ public static class SlapOSKestrelExtensions
             https.CheckCertificateRevocation = false;
             https.ClientCertificateValidation = (certificate, _, _) => material.IsAcceptedClient(certificate);
         });
+        return kestrel;
+    }
+
+    /// <summary>
+    /// An HTTPS endpoint for onboarding: it presents the master's certificate but asks for no client
+    /// certificate, so a node or person without one can exchange an onboarding token
+    /// (<c>slapos.post.v0.compute_node_register</c>, <c>slapos.post.v0.person_register</c>). Every other
+    /// SlapOS endpoint reached through it answers 403, as for any caller without a certificate.
+    /// </summary>
+    public static KestrelServerOptions ListenSlapOSOnboarding(this KestrelServerOptions kestrel, IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        kestrel.Listen(address, port, listen => listen.UseHttps(https =>
+        {
+            https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>().ServerCertificate;
+            https.ClientCertificateMode = ClientCertificateMode.NoCertificate;
+            https.ClientCertificateValidation = null;
+        }));
         return kestrel;
     }
 }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SlapOS.Slave.Instances;
+
+/// <summary>
+/// A partition's certificate and key in <c>&lt;partition&gt;/etc/ssl/partition.{crt,key}</c>: mode 0400 and,
+/// when the node runs as root with partition users, owned by the partition's user, so that only the
+/// partition's processes can call the master as that partition. Buildout's <c>[slap-connection]</c>
+/// names them (<c>key-file</c>, <c>cert-file</c>). The master's CA certificate, when the node has one, is
+/// written next to them (<c>master-ca.crt</c>, 0444) so that they verify the master too.
+/// </summary>
+internal static class PartitionCertificateFiles
+{
+    /// <summary>A certificate is fetched anew when it expires within this margin or names another instance.</summary>
+    public static readonly TimeSpan RenewalMargin = TimeSpan.FromDays(7);
+
+    public static string CertificatePath(string partitionPath) => Path.Combine(partitionPath, "etc", "ssl", "partition.crt");
+
+    public static string KeyPath(string partitionPath) => Path.Combine(partitionPath, "etc", "ssl", "partition.key");
+
+    public static string CaPath(string partitionPath) => Path.Combine(partitionPath, "etc", "ssl", "master-ca.crt");
+
+    /// <summary>Whether the files hold a certificate for <paramref name="instanceReference"/> that is still good at <paramref name="now"/>.</summary>
+    public static bool AreCurrent(string partitionPath, string instanceReference, DateTimeOffset now)
+    {
+        var path = CertificatePath(partitionPath);
+        if (!File.Exists(path) || !File.Exists(KeyPath(partitionPath)))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+            return certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == instanceReference
+                && certificate.NotAfter.ToUniversalTime() - now.UtcDateTime > RenewalMargin;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public static async Task WriteAsync(string partitionPath, PartitionCertificate pair, string? caPem, string? user, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(partitionPath, "etc", "ssl");
+        Directory.CreateDirectory(directory);
+        await WriteFileAsync(CertificatePath(partitionPath), pair.CertificatePem, user, UnixFileMode.UserRead, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(KeyPath(partitionPath), pair.KeyPem, user, UnixFileMode.UserRead, cancellationToken).ConfigureAwait(false);
+        if (caPem is not null)
+        {
+            await WriteFileAsync(CaPath(partitionPath), caPem, user, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Owned(user))
+        {
+            await ChownAsync(user!, Path.Combine(partitionPath, "etc"), cancellationToken).ConfigureAwait(false);
+            await ChownAsync(user!, directory, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether files are given to the partition user: only a root node with partition users can.</summary>
+    private static bool Owned(string? user) => !string.IsNullOrEmpty(user) && !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
+
+    private static async Task WriteFileAsync(string path, string content, string? user, UnixFileMode mode, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Never readable by others, not even while being written.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var stream = new FileStream(temporary, options))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync(content.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Owned(user))
+        {
+            await ChownAsync(user!, temporary, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, mode);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static async Task ChownAsync(string user, string path, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("chown") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--no-dereference");
+        start.ArgumentList.Add(user + ":");
+        start.ArgumentList.Add(path);
+        using var process = Process.Start(start) ?? throw new IOException($"cannot run chown for '{path}'");
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new IOException($"cannot give '{path}' to user '{user}': {error.Trim()}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace SlapOS.Slave;
+
+/// <summary>Checks the master's TLS certificate against the master's own CA only.</summary>
+internal static class MasterCertificate
+{
+    public static bool ChainsTo(X509Certificate? certificate, X509Certificate2 ca)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
+        return chain.Build(presented);
+    }
+}

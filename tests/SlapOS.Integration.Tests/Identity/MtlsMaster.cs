@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SlapOS.Integration.Tests.Api;
+using SlapOS.Master;
+
+namespace SlapOS.Integration.Tests.Identity;
+
+/// <summary>
+/// A real master in mutual TLS mode on 127.0.0.1: one listener that requires a client certificate from
+/// its CA, one onboarding listener without client certificates (<c>ListenSlapOSOnboarding</c>); SQLite
+/// store and BouncyCastle CA in a temp dir.
+/// </summary>
+public sealed class MtlsMaster : IAsyncLifetime
+{
+    private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("slapos-identity-").FullName;
+    private WebApplication _app = null!;
+
+    public Uri Url { get; private set; } = null!;
+
+    public Uri OnboardingUrl { get; private set; } = null!;
+
+    public string Directory => _directory;
+
+    public string CaFile => Path.Combine(_directory, "ca", "ca.crt");
+
+    public ISlapMaster Master => _app.Services.GetRequiredService<ISlapMaster>();
+
+    public IServiceProvider Services => _app.Services;
+
+    public ICertificateAuthority Authority => _app.Services.GetRequiredService<ICertificateAuthority>();
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.UseSlapOSMutualTls();
+            k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps());
+            k.ListenSlapOSOnboarding(IPAddress.Loopback, 0);
+        });
+        builder.Configuration["SlapOS:Master:Security:Mode"] = "MutualTls";
+        builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(_directory, "master.db")).UseBouncyCastleIdentity(o => o.Directory = Path.Combine(_directory, "ca")));
+        _app = builder.Build();
+        _app.MapSlapOSMaster();
+        await _app.StartAsync();
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
+        Assert.Equal(2, addresses.Count);
+
+        // Kestrel lists endpoints in the order they were configured.
+        Url = new Uri(addresses[0]);
+        OnboardingUrl = new Uri(addresses[1]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(_directory, recursive: true);
+    }
+
+    public Task<IssuedCertificate> IssueAsync(IdentityKind kind, string reference, bool admin = false) =>
+        Authority.IssueAsync(new SlapIdentity(kind, reference, admin), default);
+
+    /// <summary>An HTTP client that trusts only this master's CA and presents <paramref name="identity"/> (or no certificate).</summary>
+    public HttpClient Client(IssuedCertificate? identity, Uri? url = null)
+    {
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(CaFile));
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return chain.Build(presented);
+        };
+        if (identity is not null)
+        {
+            using var pem = X509Certificate2.CreateFromPem(identity.CertificatePem, identity.PrivateKeyPem);
+            handler.SslOptions.ClientCertificates = [X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null)];
+        }
+
+        return new HttpClient(handler) { BaseAddress = url ?? Url, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public static async Task<Answer> PostJsonAsync(HttpClient client, string path, object body)
+    {
+        using var response = await client.PostAsJsonAsync(path, body);
+        return await Answer.ReadAsync(response);
+    }
+}
