@@ -30,10 +30,10 @@ internal static class NodeConvergeScenario
     {
         var count = options.Int("--partitions", 100);
         var parallelism = options.Int("--parallelism", 1);
+        var release = options.Get("--release") ?? Path.Combine(AppContext.BaseDirectory, "software", "hello-web", "software.cfg");
         Measure.PrintConditions("node-converge", string.Create(CultureInfo.InvariantCulture,
-            $"load: master (SQLite) + node in one process, native buildout + native supervisor + unprivileged formatter, JSON client over loopback HTTP; {count} hello-web instances (python3 http.server each, a python3 promise each); InstanceParallelism {parallelism}; running as {Environment.UserName}"));
+            $"load: master (SQLite) + node in one process, native buildout + native supervisor + unprivileged formatter, JSON client over loopback HTTP; {count} hello-web instances (python3 http.server each, a python3 promise each); InstanceParallelism {parallelism}; release {release}; running as {Environment.UserName}"));
 
-        var release = Path.Combine(AppContext.BaseDirectory, "software", "hello-web", "software.cfg");
         var root = Directory.CreateTempSubdirectory("slapos-bench-node-").FullName;
         WebApplication? master = null;
         IHost? node = null;

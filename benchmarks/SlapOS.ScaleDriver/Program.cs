@@ -8,7 +8,7 @@ const string Usage = """
       computer-document  getFullComputerInformation and its JSON equivalent [--sizes 100,1000] [--iterations 30]
       node-polls         simulated computers polling once a minute [--computers 1000,10000] [--seconds 60] [--wakeups 10]
       contention         two master processes on one PostgreSQL --postgres <cs> [--clients 16] [--computers 20] [--partitions 100]
-      node-converge      one node with native providers [--partitions 100]
+      node-converge      one node with native providers [--partitions 100] [--parallelism 1] [--release <software.cfg>]
     """;
 
 if (args.Length == 0)
