@@ -26,5 +26,6 @@ internal static class BuiltInRecipes
         ("slapos.cookbook:switch-softwaretype", () => new SwitchSoftwareTypeRecipe()),
         ("publish", () => new PublishRecipe()),
         ("slapos.cookbook:publish", () => new PublishRecipe()),
+        ("publish-shared", () => new PublishSharedRecipe()),
     ];
 }

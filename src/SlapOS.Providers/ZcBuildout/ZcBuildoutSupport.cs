@@ -40,6 +40,7 @@ internal static class ZcBuildoutSupport
         ("slapos.recipe.cmmi", [("default", "Cmmi")]),
         ("slapconfiguration", [("default", "SlapConfiguration")]),
         ("publish", [("default", "Publish")]),
+        ("publish-shared", [("default", "PublishShared")]),
         ("slapos.cookbook",
         [
             ("wrapper", "Wrapper"),
@@ -117,7 +118,8 @@ internal static class ZcBuildoutSupport
         };
         foreach (var (distribution, entryPoints) in Distributions)
         {
-            var info = Path.Combine("recipes", distribution + ".egg-info");
+            // pkg_resources finds a distribution by its file-safe name: "-" becomes "_" (to_filename).
+            var info = Path.Combine("recipes", distribution.Replace('-', '_') + ".egg-info");
             files.Add((Path.Combine(info, "PKG-INFO"), $"Metadata-Version: 1.1\nName: {distribution}\nVersion: 1.0\nSummary: SlapOS for .NET buildout recipes ({distribution})\n"));
             files.Add((Path.Combine(info, "top_level.txt"), RecipeModule + "\n"));
             var entries = new StringBuilder("[zc.buildout]\n");

@@ -229,6 +229,41 @@ class Publish(_Recipe):
     update = install
 
 
+class PublishShared(_Recipe):
+    """Publishes for every shared instance of 'shared-instance-list' (the JSON slapconfiguration gives):
+    every other option is a template where {slave_reference}, {slave_title} and the shared instance's
+    parameters ({name}) are replaced."""
+
+    def install(self):
+        try:
+            shared = json.loads(self.options.get("shared-instance-list", "").strip() or "[]")
+        except ValueError as e:
+            raise RecipeError("[%s] shared-instance-list is not a JSON list of objects: %s" % (self.name, e))
+        path = os.path.join(self.directory, PUBLISHED_FILE)
+        published = {"connection": {}, "shared": {}}
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                published = json.load(f)
+        for entry in shared:
+            values = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in entry.items()}
+            reference = values.get("slave_reference")
+            if not reference:
+                raise RecipeError("[%s] a shared instance in shared-instance-list has no slave_reference" % self.name)
+            parameters = {}
+            for option in self.options.keys():
+                if option in ("recipe", "shared-instance-list") or option.startswith("_"):
+                    continue
+                value = self.options[option]
+                for key, replacement in values.items():
+                    value = value.replace("{" + key + "}", replacement)
+                parameters[option] = value
+            published["shared"].setdefault(reference, {}).update(parameters)
+        _write(path, json.dumps(published, sort_keys=True), 0o600)
+        return []
+
+    update = install
+
+
 # --- slapconfiguration (slapos.cookbook:slapconfiguration[.serialised]) -------------------
 
 class SlapConfiguration(_Recipe):
