@@ -1,10 +1,37 @@
 using SlapOS.ScaleDriver;
 
-// Usage: SlapOS.ScaleDriver allocation [--postgres <connection string>] [--clients 1,4,16] [--computers 100] [--partitions 100]
-if (args.Length == 0 || args[0] != "allocation")
+// One named scenario per run; every scenario is bounded in count and time and talks to loopback only.
+const string Usage = """
+    usage: SlapOS.ScaleDriver <scenario> [options]
+      allocation         in-process allocation [--postgres <cs>] [--clients 1,4,16] [--computers 100] [--partitions 100]
+      allocation-http    JSON and XML requests over HTTP [--api json,xml] [--clients 1,4,16] [--computers 100] [--partitions 100]
+      computer-document  getFullComputerInformation and its JSON equivalent [--sizes 100,1000] [--iterations 30]
+      node-polls         simulated computers polling once a minute [--computers 1000,10000] [--seconds 60] [--wakeups 10]
+      contention         two master processes on one PostgreSQL --postgres <cs> [--clients 16] [--computers 20] [--partitions 100]
+      node-converge      one node with native providers [--partitions 100] [--parallelism 1] [--release <software.cfg>]
+    """;
+
+if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: SlapOS.ScaleDriver allocation [--postgres <connection string>] [--clients 1,4,16] [--computers 100] [--partitions 100]");
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 
-return await AllocationScenario.RunAsync(args[1..]);
+var options = new Options(args[1..]);
+return args[0] switch
+{
+    "allocation" => await AllocationScenario.RunAsync(args[1..]),
+    "allocation-http" => await AllocationHttpScenario.RunAsync(options),
+    "computer-document" => await ComputerDocumentScenario.RunAsync(options),
+    "node-polls" => await NodePollsScenario.RunAsync(options),
+    "contention" => await ContentionScenario.RunAsync(options),
+    "node-converge" => await NodeConvergeScenario.RunAsync(options),
+    "serve" => await MasterServer.RunAsync(options),
+    _ => Fail(),
+};
+
+static int Fail()
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}

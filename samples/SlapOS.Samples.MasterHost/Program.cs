@@ -1,4 +1,5 @@
 using SlapOS;
+using Microsoft.Extensions.Options;
 using SlapOS.Master;
 
 // A SlapOS master: the JSON API v0, the legacy XML slap API and HATEOAS on one web host.
@@ -34,4 +35,15 @@ if (mutualTls)
 
 var app = builder.Build();
 app.MapSlapOSMaster();
-await app.RunAsync();
+app.MapSlapOSPortal();   // the web portal at /portal/
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+{
+    // Bad configuration: one clear line, not a stack trace.
+    await Console.Error.WriteLineAsync($"slapos master: {e.Message}");
+    return 1;
+}

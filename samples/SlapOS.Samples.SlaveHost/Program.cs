@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SlapOS;
 
 // A SlapOS node daemon: formats its partitions, then installs, deploys and reports on intervals,
@@ -26,4 +27,14 @@ builder.Services.AddSlapOSSlave(node =>
         .AddJsonLinesAccountingSink(Path.Combine(builder.Configuration["SlapOS:Slave:InstanceRoot"] ?? "/srv/slapgrid", "usage.jsonl"));
 });
 
-await builder.Build().RunAsync();
+try
+{
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+{
+    // Bad configuration: one clear line, not a stack trace.
+    await Console.Error.WriteLineAsync($"slapos node: {e.Message}");
+    return 1;
+}

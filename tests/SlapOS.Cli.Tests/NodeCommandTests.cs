@@ -10,8 +10,8 @@ public sealed class NodeCommandTests(LiveMaster master) : IClassFixture<LiveMast
     {
         // Stop what the node started before removing its files.
         _ = master.RunAsync(["request", "cli-node-hello", Release, "--state", "destroyed"]).GetAwaiter().GetResult();
-        _ = master.RunAsync([.. Node("instance")]).GetAwaiter().GetResult();
-        _ = master.RunAsync([.. Node("report")]).GetAwaiter().GetResult();
+        _ = master.RunAsync(NodeWithoutConfiguration("instance")).GetAwaiter().GetResult();
+        _ = master.RunAsync(NodeWithoutConfiguration("report")).GetAwaiter().GetResult();
         Directory.Delete(root, recursive: true);
     }
 
@@ -24,10 +24,13 @@ public sealed class NodeCommandTests(LiveMaster master) : IClassFixture<LiveMast
         "--node-cfg", Path.Combine(root, "missing-is-an-error.cfg"),
     ];
 
+    private string[] NodeWithoutConfiguration(string command) =>
+        Node(command).Where(a => !a.StartsWith("--node-cfg", StringComparison.Ordinal) && !a.EndsWith(".cfg", StringComparison.Ordinal)).ToArray();
+
     [Fact]
     public async Task Node_commands_format_install_and_deploy_a_requested_instance()
     {
-        var args = Node("format").Where(a => !a.StartsWith("--node-cfg", StringComparison.Ordinal) && !a.EndsWith(".cfg", StringComparison.Ordinal)).ToArray();
+        var args = NodeWithoutConfiguration("format");
         var format = await master.RunAsync(args);
         Assert.True(format.ExitCode == 0, format.Error + format.Output);
         Assert.Contains("[format] COMP-CLI-NODE: uploading", format.Output, StringComparison.Ordinal);

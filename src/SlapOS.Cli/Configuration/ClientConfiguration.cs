@@ -4,7 +4,7 @@ namespace SlapOS.Cli.Configuration;
 /// The client configuration, read as SlapOS reads <c>slapos-client.cfg</c>: an INI file whose
 /// <c>[slapos]</c> section holds <c>master_url</c>. Flags override the file.
 /// </summary>
-internal sealed record ClientConfiguration(string? MasterUrl, string? ComputerReference, string? Path, string? KeyFile = null, string? CertificateFile = null, string? CaFile = null)
+internal sealed record ClientConfiguration(string? MasterUrl, string? Path, string? KeyFile = null, string? CertificateFile = null, string? CaFile = null)
 {
     public const string EnvironmentVariable = "SLAPOS_CLIENT_CONFIGURATION";
 
@@ -24,14 +24,13 @@ internal sealed record ClientConfiguration(string? MasterUrl, string? ComputerRe
                 throw new CliException($"configuration file '{path}' does not exist");
             }
 
-            return new ClientConfiguration(null, null, null);
+            return new ClientConfiguration(null, null);
         }
 
         var sections = IniFile.Parse(File.ReadAllLines(file));
         sections.TryGetValue("slapos", out var slapos);
         return new ClientConfiguration(
             slapos?.GetValueOrDefault("master_url"),
-            slapos?.GetValueOrDefault("computer_id"),
             file,
             slapos?.GetValueOrDefault("key_file"),
             slapos?.GetValueOrDefault("cert_file"),

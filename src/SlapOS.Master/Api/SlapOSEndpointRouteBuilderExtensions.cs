@@ -16,7 +16,21 @@ public static class SlapOSEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         JsonApiEndpoints.Map(endpoints);
         SlapOS.Master.Api.Xml.XmlApiEndpoints.Map(endpoints);
+        SlapOS.Master.Api.Hateoas.HateoasEndpoints.Map(endpoints);
         SlapOS.Master.Api.Onboarding.OnboardingEndpoints.Map(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps the master's web portal under <c>/portal</c>: computers, partitions, instance trees, the request
+    /// form, supply, usage charts and recent activity, server-rendered with its own stylesheet. It goes through
+    /// the same identity gate and authorization rules as the APIs: a person sees what is theirs, an
+    /// administrator (every local caller in insecure loopback mode) everything.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSlapOSPortal(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        SlapOS.Master.Portal.PortalEndpoints.Map(endpoints);
         return endpoints;
     }
 }

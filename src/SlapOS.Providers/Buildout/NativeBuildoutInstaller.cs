@@ -231,7 +231,7 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
     /// The simple convention: a release directory that holds <c>instance.cfg</c> next to
     /// <c>software.cfg</c> provides it, when the software profile did not install one.
     /// </summary>
-    private static async Task CopyInstanceProfileAsync(string url, string directory, BuildoutDownloader downloader, TextWriter log, CancellationToken cancellationToken)
+    internal static async Task CopyInstanceProfileAsync(string url, string directory, BuildoutDownloader downloader, TextWriter log, CancellationToken cancellationToken)
     {
         var target = Path.Combine(directory, "instance.cfg");
         if (File.Exists(target))
@@ -291,7 +291,7 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
         return string.Join('\n', all.Take(count).Skip(Math.Max(0, count - lines)));
     }
 
-    private static void DeleteTree(string directory)
+    internal static void DeleteTree(string directory)
     {
         try
         {

@@ -36,6 +36,12 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
     /// <summary>Whether the error is a unique-constraint violation.</summary>
     protected abstract bool IsUniqueViolation(DbException exception);
 
+    /// <summary>
+    /// The filter that finds an instance by <c>@Requester</c> and <c>@Title</c>; a dialect whose index cannot
+    /// hold a whole title (SQL Server) adds the indexed form of the title.
+    /// </summary>
+    protected virtual string TitleFilter => " WHERE requester_reference = @Requester AND title = @Title";
+
     public virtual ValueTask DisposeAsync() => DataSource.DisposeAsync();
 
     /// <summary>
@@ -167,7 +173,7 @@ internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
     }
 
     public Task<SoftwareInstance?> FindInstanceAsync(string requesterReference, string title, CancellationToken cancellationToken) =>
-        QueryInstanceAsync(" WHERE requester_reference = @Requester AND title = @Title", new { Requester = requesterReference, Title = title }, cancellationToken);
+        QueryInstanceAsync(TitleFilter, new { Requester = requesterReference, Title = title }, cancellationToken);
 
     public Task<SoftwareInstance?> GetInstanceAsync(string instanceReference, CancellationToken cancellationToken) =>
         QueryInstanceAsync(" WHERE reference = @Reference", new { Reference = instanceReference }, cancellationToken);

@@ -13,9 +13,8 @@ internal sealed partial class StoreSql
 {
     private readonly FrozenDictionary<string, string> _queries;
 
-    private StoreSql(string dialect)
+    private StoreSql(Assembly assembly, string dialect)
     {
-        var assembly = typeof(StoreSql).Assembly;
         var prefix = $"SlapOS.Providers.Storage.{dialect}.";
         var migrations = new List<(int, string, string)>();
         string? queries = null;
@@ -37,9 +36,15 @@ internal sealed partial class StoreSql
         _queries = ParseQueries(queries ?? throw new InvalidOperationException($"{prefix}queries.sql is not embedded"));
     }
 
-    public static StoreSql Sqlite { get; } = new("Sqlite");
+    public static StoreSql Sqlite { get; } = new(typeof(StoreSql).Assembly, "Sqlite");
 
-    public static StoreSql PostgreSql { get; } = new("PostgreSql");
+    public static StoreSql PostgreSql { get; } = new(typeof(StoreSql).Assembly, "PostgreSql");
+
+    /// <summary>
+    /// The SQL of a dialect shipped in another assembly (a provider package that keeps its client library
+    /// out of this one), embedded under the same names: <c>SlapOS.Providers.Storage.{dialect}.*.sql</c>.
+    /// </summary>
+    public static StoreSql Load(Assembly assembly, string dialect) => new(assembly, dialect);
 
     /// <summary>Migrations in order: (version, file name, script).</summary>
     public IReadOnlyList<(int Version, string Name, string Script)> Migrations { get; }

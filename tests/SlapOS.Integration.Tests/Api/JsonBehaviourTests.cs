@@ -87,6 +87,9 @@ public sealed class JsonBehaviourTests(LoopbackMaster master) : IClassFixture<Lo
         var node = await master.PartitionAsync(computer, host.GetProperty("compute_partition_id").GetString()!);
 
         Assert.True(shared.GetProperty("shared").GetBoolean());
+        Assert.NotEmpty(host.GetProperty("ip_list").EnumerateArray());
+        Assert.Equal(host.GetProperty("ip_list").GetRawText(), shared.GetProperty("ip_list").GetRawText());
+        Assert.Empty((await GetAsync(shared.GetProperty("instance_guid").GetString()!)).GetProperty("ip_list").EnumerateArray());
         var entry = Assert.Single(hosted.GetProperty("result_list").EnumerateArray());
         Assert.Equal("shared-" + computer, entry.GetProperty("title").GetString());
         Assert.Equal("example.com", entry.GetProperty("parameters").GetProperty("domain").GetString());

@@ -1,14 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using SlapOS.Master;
 using SlapOS.Slave.Agent;
 
@@ -20,74 +11,32 @@ namespace SlapOS.Integration.Tests.Node;
 /// </summary>
 public sealed class NodeEndToEndTests : IAsyncLifetime
 {
-    private const string Computer = "COMP-E2E";
-    private readonly string root = Directory.CreateTempSubdirectory("slapos-e2e-").FullName;
-    private WebApplication master = null!;
-    private IHost node = null!;
+    private LoopbackCloud cloud = null!;
 
-    private ISlapMaster Slap => master.Services.GetRequiredService<ISlapMaster>();
+    private ISlapMaster Slap => cloud.Slap;
 
-    private INodeAgent Agent => node.Services.GetRequiredService<INodeAgent>();
+    private INodeAgent Agent => cloud.Agent;
 
-    private static string Release => Path.Combine(AppContext.BaseDirectory, "software", "hello-web", "software.cfg");
+    private string Computer => cloud.Computer;
+
+    private static string Release => LoopbackCloud.HelloWeb;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
-        builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(root, "master.db")));
-        master = builder.Build();
-        master.MapSlapOSMaster();
-        await master.StartAsync();
-        var url = master.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-
-        var nodeBuilder = Host.CreateApplicationBuilder();
-        nodeBuilder.Logging.ClearProviders();
-        nodeBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["SlapOS:Slave:ComputerReference"] = Computer,
-            ["SlapOS:Slave:MasterUrl"] = url,
-            ["SlapOS:Slave:InstanceRoot"] = Path.Combine(root, "srv"),
-            ["SlapOS:Slave:SoftwareRoot"] = Path.Combine(root, "opt"),
-            ["SlapOS:Slave:PartitionAmount"] = "2",
-            ["SlapOS:Slave:RunDaemon"] = "false",
-            ["SlapOS:Slave:NativeSupervisor:StateDirectory"] = Path.Combine(root, "supervisor"),
-            ["SlapOS:Slave:NativeSupervisor:StopProcessesOnShutdown"] = "true",
-            // The second partition gets its own loopback range so parallel test classes never share addresses.
-            ["SlapOS:Slave:UnprivilegedFormatter:Ipv4Range"] = $"127.{Random.Shared.Next(32, 250)}.{Random.Shared.Next(0, 250)}.0/24",
-        });
-        nodeBuilder.Services.AddSlapOSSlave(s => s.UseJsonMasterClient().UseNativeBuildout().UseNativeSupervisor().UseUnprivilegedFormatter());
-        node = nodeBuilder.Build();
-        await node.StartAsync();
-
+        cloud = await LoopbackCloud.StartAsync("COMP-E2E", node => node.UseNativeBuildout());
         Assert.Equal(NodeExitCode.Ok, (await Agent.FormatAsync()).ExitCode);
         await Slap.SupplyAsync(Computer, Release, SupplyState.Available, default);
     }
 
-    public async Task DisposeAsync()
-    {
-        await node.StopAsync();
-        node.Dispose();
-        await master.DisposeAsync();
-        Directory.Delete(root, recursive: true);
-    }
+    public async Task DisposeAsync() => await cloud.DisposeAsync();
 
     private static InstanceRequest Request(RequestedState state = RequestedState.Started) => new()
     {
         Title = "e2e-hello",
         SoftwareReleaseUrl = Release,
         State = state,
-        Parameters = new Dictionary<string, string> { ["name"] = "End2End", ["port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        Parameters = new Dictionary<string, string> { ["name"] = "End2End", ["port"] = LoopbackCloud.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) },
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Requests <paramref name="request"/>, runs the node once, and reads the instance back as its requester.</summary>
     private async Task<SoftwareInstance> ConvergeAsync(InstanceRequest request)
@@ -104,7 +53,7 @@ public sealed class NodeEndToEndTests : IAsyncLifetime
     {
         var request = Request();
         var allocated = await Slap.RequestAsync(request, default);
-        var partitionPath = Path.Combine(root, "srv", allocated.PartitionReference!);
+        var partitionPath = cloud.PartitionPath(allocated.PartitionReference!);
 
         // Deployed and started: the service answers on the partition's address, its promise passed,
         // and the requester reads the published URL on its next request.
@@ -132,7 +81,7 @@ public sealed class NodeEndToEndTests : IAsyncLifetime
         Assert.Contains(usage, r => r.PartitionReference == allocated.PartitionReference && r.ProcessCount >= 1);
 
         // Stopped: the processes are gone.
-        var supervisor = node.Services.GetRequiredService<IProcessSupervisor>();
+        var supervisor = cloud.Node.Services.GetRequiredService<IProcessSupervisor>();
         var pid = (await supervisor.GetStatusAsync(allocated.PartitionReference!, default)).Single().ProcessId!.Value;
         var stopped = await ConvergeAsync(request with { State = RequestedState.Stopped });
         Assert.Equal(ReportedState.Stopped, stopped.ReportedState);
@@ -156,7 +105,7 @@ public sealed class NodeEndToEndTests : IAsyncLifetime
         await Slap.RequestAsync(request, default);
         await ConvergeAsync(request);
         var partition = (await Slap.RequestAsync(request, default)).PartitionReference!;
-        var buildout = Path.Combine(root, "srv", partition, "buildout.cfg");
+        var buildout = Path.Combine(cloud.PartitionPath(partition), "buildout.cfg");
         var written = File.GetLastWriteTimeUtc(buildout);
 
         var again = await Agent.InstanceAsync();

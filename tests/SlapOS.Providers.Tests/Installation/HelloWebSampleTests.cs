@@ -14,7 +14,7 @@ public sealed class HelloWebSampleTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string SampleRelease()
+    internal static string SampleRelease()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -28,7 +28,7 @@ public sealed class HelloWebSampleTests : IDisposable
         throw new FileNotFoundException("samples/software/hello-web/software.cfg not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();

@@ -24,7 +24,7 @@ internal static class InstanceEndpoints
             Sla = body.TryGetProperty("sla_parameters", out var sla) ? JsonParameterValues.ToStrings(sla) : new Dictionary<string, string>(),
         };
         var instance = await master.RequestAsync(request, cancellationToken);
-        return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
+        return await JsonDocuments.InstanceAsync(master, instance, cancellationToken, hostAddresses: true);
     }
 
     public static async Task<object> GetAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)

@@ -14,11 +14,15 @@ internal static class JsonDocuments
     /// seconds as SlapOS sends it; <c>timestamp</c> adds the exact value so that nodes never miss two
     /// changes within one second.
     /// </summary>
-    public static async Task<Dictionary<string, object?>> InstanceAsync(ISlapMaster master, SoftwareInstance instance, CancellationToken cancellationToken)
+    /// <param name="master">The engine.</param>
+    /// <param name="instance">The instance.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <param name="hostAddresses">For a shared instance, give its host's addresses (SlapOS does so in the request answer only).</param>
+    public static async Task<Dictionary<string, object?>> InstanceAsync(ISlapMaster master, SoftwareInstance instance, CancellationToken cancellationToken, bool hostAddresses = false)
     {
         var rootTitle = instance.IsRoot ? instance.Title : (await master.GetInstanceAsync(instance.RootReference, cancellationToken)).Title;
         var ipList = new List<string[]>();
-        if (!instance.Shared && instance.ComputerReference is { } computer && instance.PartitionReference is { } partition)
+        if ((!instance.Shared || hostAddresses) && instance.ComputerReference is { } computer && instance.PartitionReference is { } partition)
         {
             var partitions = await master.ListPartitionsAsync(computer, cancellationToken);
             ipList.AddRange(partitions.Where(p => p.Reference == partition)

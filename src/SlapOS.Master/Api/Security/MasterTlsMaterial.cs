@@ -7,7 +7,7 @@ namespace SlapOS.Master.Api.Security;
 /// What the master's TLS endpoint needs from its certificate authority: its own server certificate,
 /// and the check of every client certificate (chain to this CA, validity, revocation).
 /// </summary>
-public sealed class MasterTlsMaterial : IDisposable
+internal sealed class MasterTlsMaterial : IDisposable
 {
     private readonly ICertificateAuthority authority;
     private readonly SlapOSMasterOptions options;

@@ -20,9 +20,7 @@ internal static class SlapAuthorization
     /// <summary>A computer's own node, its owner, or an administrator.</summary>
     public static void DemandComputer(SlapIdentity caller, string computerReference, Computer? computer = null)
     {
-        if (caller.IsAdmin
-            || (caller.Kind == IdentityKind.Computer && caller.Reference == computerReference)
-            || (caller.Kind == IdentityKind.Person && computer?.OwnerReference == caller.Reference))
+        if (MayActOnComputer(caller, computerReference, computer))
         {
             return;
         }
@@ -33,16 +31,26 @@ internal static class SlapAuthorization
     /// <summary>The instance itself, the node that runs it, the owner of its tree, or an administrator.</summary>
     public static void DemandInstance(SlapIdentity caller, SoftwareInstance instance, string treeOwner)
     {
-        if (caller.IsAdmin
-            || (caller.Kind == IdentityKind.Partition && caller.Reference == instance.Reference)
-            || (caller.Kind == IdentityKind.Computer && caller.Reference == instance.ComputerReference)
-            || (caller.Kind is IdentityKind.Person or IdentityKind.Organisation && caller.Reference == treeOwner))
+        if (MayActOnInstance(caller, instance, treeOwner))
         {
             return;
         }
 
         throw new SlapForbiddenException($"{Describe(caller)} may not act on instance '{instance.Title}'");
     }
+
+    /// <summary>Whether <see cref="DemandComputer"/> lets the caller through (the portal filters lists with it).</summary>
+    public static bool MayActOnComputer(SlapIdentity caller, string computerReference, Computer? computer = null) =>
+        caller.IsAdmin
+        || (caller.Kind == IdentityKind.Computer && caller.Reference == computerReference)
+        || (caller.Kind == IdentityKind.Person && computer?.OwnerReference == caller.Reference);
+
+    /// <summary>Whether <see cref="DemandInstance"/> lets the caller through (the portal filters lists with it).</summary>
+    public static bool MayActOnInstance(SlapIdentity caller, SoftwareInstance instance, string treeOwner) =>
+        caller.IsAdmin
+        || (caller.Kind == IdentityKind.Partition && caller.Reference == instance.Reference)
+        || (caller.Kind == IdentityKind.Computer && caller.Reference == instance.ComputerReference)
+        || (caller.Kind is IdentityKind.Person or IdentityKind.Organisation && caller.Reference == treeOwner);
 
     /// <summary>
     /// What only the instance's own side does — publish connection parameters, report its state or error,

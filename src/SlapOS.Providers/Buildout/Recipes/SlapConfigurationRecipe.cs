@@ -18,11 +18,24 @@ internal sealed class SlapConfigurationRecipe(bool serialised) : IBuildoutRecipe
     {
         var partition = part.Partition
             ?? throw new BuildoutException($"The part [{part.PartName}] (slapconfiguration) needs a partition: it only works in an instance profile.");
+        foreach (var (key, value) in Options(partition, serialised, part.PartName))
+        {
+            part.Set(key, value);
+        }
+    }
 
+    /// <summary>
+    /// The options the recipe sets, in order, from the deployed partition. The zc.buildout
+    /// installer writes them for its Python twin of this recipe, so both set the same.
+    /// </summary>
+    internal static List<KeyValuePair<string, string>> Options(PartitionInstance partition, bool serialised, string partName)
+    {
+        var options = new List<KeyValuePair<string, string>>();
+        void Set(string key, string value) => options.Add(new(key, value));
         var parameters = new Dictionary<string, string>(partition.Parameters, StringComparer.Ordinal);
         if (serialised && parameters.TryGetValue("_", out var packed))
         {
-            parameters = Unpack(packed, part.PartName);
+            parameters = Unpack(packed, partName);
         }
 
         foreach (var (key, value) in parameters)
@@ -30,22 +43,22 @@ internal sealed class SlapConfigurationRecipe(bool serialised) : IBuildoutRecipe
             // Keys that buildout syntax cannot express are only in "configuration".
             if (key.Length > 0 && !key.Any(c => char.IsWhiteSpace(c) || c is ':' or '=' or '[' or ']' or '{' or '}' or '$'))
             {
-                part.Set("configuration." + key, value);
+                Set("configuration." + key, value);
             }
         }
 
-        part.Set("configuration", JsonSerializer.Serialize(parameters, Json));
-        part.Set("computer", partition.ComputerReference);
-        part.Set("partition", partition.PartitionReference);
-        part.Set("slap-computer-id", partition.ComputerReference);
-        part.Set("slap-computer-partition-id", partition.PartitionReference);
-        part.Set("slap-software-type", partition.SoftwareType);
-        part.Set("slap-software-release-url", partition.SoftwareReleaseUrl ?? string.Empty);
-        part.Set("instance-state", partition.RequestedState.ToWire());
-        part.Set("instance-title", partition.Title ?? string.Empty);
-        part.Set("root-instance-title", partition.RootTitle ?? string.Empty);
-        part.Set("instance-guid", partition.InstanceReference ?? string.Empty);
-        part.Set("timestamp", partition.Timestamp?.ToString() ?? string.Empty);
+        Set("configuration", JsonSerializer.Serialize(parameters, Json));
+        Set("computer", partition.ComputerReference);
+        Set("partition", partition.PartitionReference);
+        Set("slap-computer-id", partition.ComputerReference);
+        Set("slap-computer-partition-id", partition.PartitionReference);
+        Set("slap-software-type", partition.SoftwareType);
+        Set("slap-software-release-url", partition.SoftwareReleaseUrl ?? string.Empty);
+        Set("instance-state", partition.RequestedState.ToWire());
+        Set("instance-title", partition.Title ?? string.Empty);
+        Set("root-instance-title", partition.RootTitle ?? string.Empty);
+        Set("instance-guid", partition.InstanceReference ?? string.Empty);
+        Set("timestamp", partition.Timestamp?.ToString() ?? string.Empty);
 
         var ipv4 = new List<string>();
         var ipv6 = new List<string>();
@@ -64,17 +77,17 @@ internal sealed class SlapConfigurationRecipe(bool serialised) : IBuildoutRecipe
             }
         }
 
-        part.Set("ipv4", string.Join('\n', ipv4));
-        part.Set("ipv6", string.Join('\n', ipv6));
-        part.Set("tap", string.Join('\n', taps));
+        Set("ipv4", string.Join('\n', ipv4));
+        Set("ipv6", string.Join('\n', ipv6));
+        Set("tap", string.Join('\n', taps));
         if (ipv4.Count > 0)
         {
-            part.Set("ipv4-random", ipv4[0]);
+            Set("ipv4-random", ipv4[0]);
         }
 
         if (ipv6.Count > 0)
         {
-            part.Set("ipv6-random", ipv6[0]);
+            Set("ipv6-random", ipv6[0]);
         }
 
         var shared = partition.SharedInstances.Select(s =>
@@ -87,7 +100,9 @@ internal sealed class SlapConfigurationRecipe(bool serialised) : IBuildoutRecipe
             };
             return entry;
         }).ToList();
-        part.Set("slave-instance-list", JsonSerializer.Serialize(shared, Json));
+        Set("slave-instance-list", JsonSerializer.Serialize(shared, Json));
+
+        return options;
     }
 
     public Task<IReadOnlyList<string>> InstallAsync(BuildoutPartContext part, CancellationToken cancellationToken) =>

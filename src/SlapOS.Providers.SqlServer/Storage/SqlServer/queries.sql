@@ -1,0 +1,174 @@
+-- SlapOS master store queries (SQL Server). Each query starts with "-- name: <key>"; every dialect has the same keys.
+-- T-SQL: MERGE ... WITH (HOLDLOCK) for upserts, OUTPUT for RETURNING, TOP for LIMIT; BIT columns are read as BIGINT.
+
+-- name: schema.create
+IF OBJECT_ID(N'schema_version', N'U') IS NULL
+    CREATE TABLE schema_version (version BIGINT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL);
+
+-- name: schema.lock
+-- Owned by the migration's transaction: released by its commit or rollback, never left behind on a pooled connection.
+DECLARE @result INT;
+EXEC @result = sp_getapplock @Resource = N'SlapOS.Master.Schema', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1;
+IF @result < 0
+    THROW 51000, N'SlapOS: could not take the schema migration lock (sp_getapplock).', 1;
+
+-- name: schema.current
+SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_version
+
+-- name: schema.record
+INSERT INTO schema_version (version, applied_at) VALUES (@Version, @AppliedAt)
+
+-- name: computer.upsert
+-- Parameters are used directly (not through a derived table): their collation always yields to the column's.
+MERGE computers WITH (HOLDLOCK) AS t
+USING (SELECT 1 AS one) AS s
+ON t.reference = @Reference
+WHEN MATCHED THEN UPDATE SET
+    title = @Title,
+    address = COALESCE(@Address, t.address),
+    netmask = COALESCE(@Netmask, t.netmask),
+    owner_reference = @OwnerReference,
+    attributes = @Attributes,
+    allocation_open = @AllocationOpen
+WHEN NOT MATCHED THEN
+    INSERT (reference, title, address, netmask, owner_reference, attributes, allocation_open)
+    VALUES (@Reference, @Title, @Address, @Netmask, @OwnerReference, @Attributes, @AllocationOpen);
+
+-- name: computer.ensure
+MERGE computers WITH (HOLDLOCK) AS t
+USING (SELECT 1 AS one) AS s
+ON t.reference = @Reference
+WHEN MATCHED THEN UPDATE SET
+    address = COALESCE(@Address, t.address),
+    netmask = COALESCE(@Netmask, t.netmask)
+WHEN NOT MATCHED THEN
+    INSERT (reference, address, netmask) VALUES (@Reference, @Address, @Netmask);
+
+-- name: computer.select
+SELECT reference, title, address, netmask, owner_reference, attributes, CAST(allocation_open AS BIGINT) AS allocation_open, last_contact FROM computers
+
+-- name: computer.touch
+UPDATE computers SET last_contact = @At WHERE reference = @Reference
+
+-- name: computer.recount
+UPDATE computers SET
+    free_partitions = (SELECT COUNT_BIG(*) FROM partitions p WHERE p.computer_reference = @Reference AND p.state = N'free'),
+    total_partitions = (SELECT COUNT_BIG(*) FROM partitions p WHERE p.computer_reference = @Reference)
+WHERE reference = @Reference
+
+-- name: computer.take-free
+UPDATE computers SET free_partitions = free_partitions - 1
+WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1
+
+-- name: computer.give-free
+UPDATE computers SET free_partitions = free_partitions + 1 WHERE reference = @Computer
+
+-- name: candidate.list
+SELECT c.reference, c.title, c.address, c.netmask, c.owner_reference, c.attributes, CAST(c.allocation_open AS BIGINT) AS allocation_open,
+       c.last_contact, c.free_partitions, c.total_partitions,
+       CAST(CASE WHEN s.reported_state = N'available' THEN 1 ELSE 0 END AS BIGINT) AS installed
+FROM computers c
+LEFT JOIN supplies s ON s.computer_reference = c.reference
+    AND s.url_hash = CAST(HASHBYTES('SHA2_256', CAST(@Url AS NVARCHAR(2048))) AS BINARY(32)) AND s.software_release_url = @Url
+ORDER BY c.reference
+
+-- name: candidate.computers
+SELECT reference, title, address, netmask, owner_reference, attributes, CAST(allocation_open AS BIGINT) AS allocation_open, last_contact,
+       free_partitions, total_partitions
+FROM computers ORDER BY reference
+
+-- name: candidate.installed
+SELECT computer_reference, software_release_url FROM supplies WHERE reported_state = N'available'
+
+-- name: partition.list
+SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
+FROM partitions WHERE computer_reference = @Computer ORDER BY reference
+
+-- name: partition.insert
+INSERT INTO partitions (computer_reference, reference, addresses, tap) VALUES (@Computer, @Reference, @Addresses, @Tap)
+
+-- name: partition.update
+UPDATE partitions SET addresses = @Addresses, tap = @Tap, version = version + 1
+WHERE computer_reference = @Computer AND reference = @Reference
+
+-- name: partition.delete-free
+DELETE FROM partitions WHERE computer_reference = @Computer AND reference = @Reference AND state = N'free'
+
+-- name: partition.reserve
+-- The first free partition nobody else holds: READPAST skips rows another transaction has locked (SKIP LOCKED).
+WITH f AS (
+    SELECT TOP (1) reference, state, instance_reference, version
+    FROM partitions WITH (UPDLOCK, READPAST, ROWLOCK)
+    WHERE computer_reference = @Computer AND state = N'free'
+    ORDER BY reference
+)
+UPDATE f SET state = N'busy', instance_reference = @Instance, version = version + 1
+OUTPUT inserted.reference;
+
+-- name: partition.free
+UPDATE partitions SET state = N'free', instance_reference = NULL, version = version + 1
+WHERE computer_reference = @Computer AND reference = @Reference AND instance_reference = @Instance
+
+-- name: supply.set
+MERGE supplies WITH (HOLDLOCK) AS t
+USING (SELECT 1 AS one) AS s
+ON t.computer_reference = @Computer
+    AND t.url_hash = CAST(HASHBYTES('SHA2_256', CAST(@Url AS NVARCHAR(2048))) AS BINARY(32)) AND t.software_release_url = @Url
+WHEN MATCHED THEN UPDATE SET requested_state = @State
+WHEN NOT MATCHED THEN
+    INSERT (computer_reference, software_release_url, requested_state) VALUES (@Computer, @Url, @State);
+
+-- name: supply.report
+MERGE supplies WITH (HOLDLOCK) AS t
+USING (SELECT 1 AS one) AS s
+ON t.computer_reference = @Computer
+    AND t.url_hash = CAST(HASHBYTES('SHA2_256', CAST(@Url AS NVARCHAR(2048))) AS BINARY(32)) AND t.software_release_url = @Url
+WHEN MATCHED THEN UPDATE SET
+    reported_state = @State, error_message = @Error, reported_at = @At
+WHEN NOT MATCHED THEN
+    INSERT (computer_reference, software_release_url, requested_state, reported_state, error_message, reported_at)
+    VALUES (@Computer, @Url, N'available', @State, @Error, @At);
+
+-- name: supply.list
+SELECT computer_reference, software_release_url, requested_state, reported_state, error_message, reported_at
+FROM supplies WHERE computer_reference = @Computer ORDER BY software_release_url
+
+-- name: instance.select
+SELECT reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
+       requested_state, CAST(shared AS BIGINT) AS shared, computer_reference, partition_reference, host_instance_reference,
+       connection_parameters, timestamp_us, reported_state, error_message, reported_at, version
+FROM instances
+
+-- name: instance.insert
+INSERT INTO instances (reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
+       requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
+       timestamp_us, reported_state, error_message, reported_at, version)
+VALUES (@Reference, @Title, @RequesterReference, @RootReference, @SoftwareReleaseUrl, @SoftwareType, @Parameters, @Sla,
+       @RequestedState, @Shared, @ComputerReference, @PartitionReference, @HostInstanceReference, @ConnectionParameters,
+       @TimestampUs, @ReportedState, @ErrorMessage, @ReportedAt, 0)
+
+-- name: instance.update
+UPDATE instances SET title = @Title, software_release_url = @SoftwareReleaseUrl, software_type = @SoftwareType,
+       parameters = @Parameters, sla = @Sla, requested_state = @RequestedState,
+       host_instance_reference = @HostInstanceReference, connection_parameters = @ConnectionParameters,
+       timestamp_us = @TimestampUs, reported_state = @ReportedState, error_message = @ErrorMessage,
+       reported_at = @ReportedAt, version = version + 1
+WHERE reference = @Reference AND version = @Version
+
+-- name: instance.delete
+DELETE FROM instances
+OUTPUT deleted.computer_reference, deleted.partition_reference, CAST(deleted.shared AS BIGINT) AS shared
+WHERE reference = @Reference
+
+-- name: usage.insert
+INSERT INTO usage_records (computer_reference, partition_reference, instance_reference, period_start, period_end,
+       cpu_seconds, memory_bytes, disk_bytes, process_count)
+VALUES (@ComputerReference, @PartitionReference, @InstanceReference, @PeriodStart, @PeriodEnd,
+       @CpuSeconds, @MemoryBytes, @DiskBytes, @ProcessCount)
+
+-- name: usage.list
+SELECT computer_reference, partition_reference, instance_reference, period_start, period_end,
+       cpu_seconds, memory_bytes, disk_bytes, process_count
+FROM usage_records
+WHERE (@Computer IS NULL OR computer_reference = @Computer) AND period_start >= @Start AND period_start < @End
+ORDER BY period_start, id

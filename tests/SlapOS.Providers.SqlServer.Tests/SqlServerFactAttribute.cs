@@ -1,0 +1,14 @@
+namespace SlapOS.Providers.SqlServer.Tests;
+
+/// <summary>A fact that needs a real SQL Server: skipped, saying why, unless <c>SLAPOS_TEST_SQLSERVER</c> is set.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SqlServerFactAttribute : FactAttribute
+{
+    public SqlServerFactAttribute()
+    {
+        if (SqlServerDatabase.ConnectionString is null)
+        {
+            Skip = SqlServerDatabase.SkipReason;
+        }
+    }
+}

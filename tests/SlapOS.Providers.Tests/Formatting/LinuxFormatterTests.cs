@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+using SlapOS.Providers.Formatting;
+using SlapOS.Providers.Supervision;
+
+namespace SlapOS.Providers.Tests.Formatting;
+
+/// <summary>What the root formatter makes on the host: users, ownership, addresses, taps; and what it undoes.</summary>
+public sealed class LinuxFormatterTests : IAsyncLifetime
+{
+    private readonly RootNode node = new();
+    private readonly string root = Directory.CreateTempSubdirectory("slapos-rootformat-").FullName;
+
+    private string InstanceRoot => Path.Combine(root, "srv", "slapgrid");
+
+    public Task InitializeAsync()
+    {
+        RootNode.RequireRoot();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await node.CleanupAsync(InstanceRoot);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Each_partition_has_a_locked_user_without_login_that_owns_its_directory()
+    {
+        var partitions = await node.Create().FormatAsync(Layout(2), CancellationToken.None);
+
+        Assert.Equal(2, partitions.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            var user = node.UserPrefix + i;
+            var path = Path.Combine(InstanceRoot, "slappart" + i);
+            Assert.NotNull(PosixProcess.LookupUser(user));
+            Assert.Equal($"{user}:{user}", RootNode.Run("stat", "-c", "%U:%G", path).Trim());
+            Assert.Equal("750", RootNode.Run("stat", "-c", "%a", path).Trim());
+            var entry = RootNode.Run("getent", "passwd", user).Trim().Split(':');
+            Assert.Equal(path, entry[5]);
+            Assert.Equal("/usr/sbin/nologin", entry[6]);
+            Assert.Equal("L", RootNode.Run("passwd", "--status", user).Split(' ')[1]);
+        }
+    }
+
+    [Fact]
+    public async Task Addresses_are_on_the_bridge_and_taps_belong_to_the_partition_users()
+    {
+        var formatter = node.Create();
+
+        var partitions = await formatter.FormatAsync(Layout(3), CancellationToken.None);
+
+        Assert.Contains("bridge", RootNode.Run("ip", "-d", "-o", "link", "show", "dev", node.Bridge), StringComparison.Ordinal);
+        var shown = RootNode.Run("ip", "-o", "addr", "show", "dev", node.Bridge);
+        foreach (var partition in partitions)
+        {
+            var ipv4 = partition.Addresses.Single(a => !a.Address.Contains(':', StringComparison.Ordinal));
+            var ipv6 = partition.Addresses.Single(a => a.Address.Contains(':', StringComparison.Ordinal));
+            Assert.Contains($"inet {ipv4.Address}/32 ", shown, StringComparison.Ordinal);
+            Assert.Contains($"inet6 {ipv6.Address}/128 ", shown, StringComparison.Ordinal);
+            Assert.Equal(node.Bridge, ipv4.NetworkInterface);
+            Assert.True(System.Net.IPNetwork.Parse(node.Ipv6Prefix).Contains(System.Net.IPAddress.Parse(ipv6.Address)), $"{ipv6.Address} is not in {node.Ipv6Prefix}");
+            Assert.True(System.Net.IPNetwork.Parse(node.Ipv4Range).Contains(System.Net.IPAddress.Parse(ipv4.Address)), $"{ipv4.Address} is not in {node.Ipv4Range}");
+            var index = partition.Reference["slappart".Length..];
+            Assert.Equal(node.TapPrefix + index, partition.Tap?.Name);
+            var tap = RootNode.Run("ip", "-d", "-o", "link", "show", "dev", node.TapPrefix + index);
+            Assert.Contains("tun type tap", tap, StringComparison.Ordinal);
+            Assert.Contains($"user {node.UserPrefix}{index} ", tap, StringComparison.Ordinal);
+        }
+
+        // A second format finds everything in place: it adds no second copy of an address.
+        await node.Create().FormatAsync(Layout(3), CancellationToken.None);
+        Assert.Equal(shown, RootNode.Run("ip", "-o", "addr", "show", "dev", node.Bridge));
+    }
+
+    [Fact]
+    public async Task Shrinking_removes_a_free_partition_with_its_user_addresses_and_tap()
+    {
+        var formatter = node.Create();
+        await formatter.FormatAsync(Layout(3), CancellationToken.None);
+
+        var partitions = await formatter.FormatAsync(Layout(2), CancellationToken.None);
+
+        Assert.Equal(2, partitions.Count);
+        Assert.Null(PosixProcess.LookupUser(node.UserPrefix + 2));
+        Assert.NotEqual(0, RootNode.TryRun("getent", "group", node.UserPrefix + 2).Code);
+        Assert.False(Directory.Exists(Path.Combine(InstanceRoot, "slappart2")));
+        Assert.False(Directory.Exists("/sys/class/net/" + node.TapPrefix + 2));
+        var shown = RootNode.Run("ip", "-o", "addr", "show", "dev", node.Bridge);
+        Assert.DoesNotContain($" {formatter.Ipv4Address(2)}/32 ", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain($" {formatter.Ipv6Address(2)}/128 ", shown, StringComparison.Ordinal);
+        Assert.Contains($" {formatter.Ipv4Address(1)}/32 ", shown, StringComparison.Ordinal);
+        Assert.NotNull(PosixProcess.LookupUser(node.UserPrefix + 1));
+    }
+
+    [Fact]
+    public async Task Unformat_leaves_no_user_group_tap_or_bridge()
+    {
+        await node.Create().FormatAsync(Layout(2), CancellationToken.None);
+
+        await node.Create().UnformatAsync(Layout(2), CancellationToken.None);
+
+        Assert.DoesNotContain(File.ReadLines("/etc/passwd"), l => l.StartsWith(node.UserPrefix, StringComparison.Ordinal));
+        Assert.DoesNotContain(File.ReadLines("/etc/group"), l => l.StartsWith(node.UserPrefix, StringComparison.Ordinal));
+        Assert.False(Directory.Exists("/sys/class/net/" + node.Bridge));
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/sys/class/net"), d => Path.GetFileName(d).StartsWith(node.TapPrefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dry_run_logs_every_command_and_changes_nothing()
+    {
+        var logger = new FakeLogger<LinuxFormatter>();
+
+        await node.Create(dryRun: true, logger: logger).FormatAsync(Layout(1), CancellationToken.None);
+
+        var commands = logger.Collector.GetSnapshot().Select(r => r.Message).Where(m => m.StartsWith("Dry run: would run ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(commands, c => c.Contains($"ip link add {node.Bridge} type bridge", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.Contains($"groupadd --system {node.UserPrefix}0", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.Contains("useradd --system", StringComparison.Ordinal) && c.EndsWith($" {node.UserPrefix}0", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.Contains("mkdir -m 0750 " + Path.Combine(InstanceRoot, "slappart0"), StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.Contains($"ip addr add {node.Create().Ipv4Address(0)}/32 dev {node.Bridge}", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.Contains($"ip -6 addr add {node.Create().Ipv6Address(0)}/128 dev {node.Bridge}", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.Contains($"ip tuntap add dev {node.TapPrefix}0 mode tap user {node.UserPrefix}0", StringComparison.Ordinal));
+        Assert.Null(PosixProcess.LookupUser(node.UserPrefix + 0));
+        Assert.False(Directory.Exists("/sys/class/net/" + node.Bridge));
+        Assert.False(Directory.Exists(Path.Combine(InstanceRoot, "slappart0")));
+    }
+
+    [Fact]
+    public async Task UseLinuxFormatter_replaces_an_earlier_formatter_and_binds_its_options()
+    {
+        var builder = Substitute.For<ISlapOSSlaveBuilder>();
+        var services = new ServiceCollection();
+        builder.Services.Returns(services);
+        services.AddSingleton(Substitute.For<IPartitionFormatter>());
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["SlapOS:Slave:LinuxFormatter:Interface"] = "slapbr7" })
+            .Build());
+
+        builder.UseLinuxFormatter(o => o.CreateTap = true);
+
+        await using var provider = services.BuildServiceProvider();
+        Assert.Single(services, d => d.ServiceType == typeof(IPartitionFormatter));
+        Assert.IsType<LinuxFormatter>(provider.GetRequiredService<IPartitionFormatter>());
+        var options = provider.GetRequiredService<IOptions<LinuxFormatterOptions>>().Value;
+        Assert.Equal("slapbr7", options.Interface);
+        Assert.True(options.CreateTap);
+    }
+
+    [Fact]
+    public async Task Bad_options_fail_the_host_start_with_a_clear_message()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var slave = Substitute.For<ISlapOSSlaveBuilder>();
+        slave.Services.Returns(builder.Services);
+        slave.UseLinuxFormatter(o =>
+        {
+            o.Ipv6Prefix = "10.0.0.0/8";
+            o.Interface = "a-name-that-is-far-too-long";
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Ipv6Prefix", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Interface", error.Message, StringComparison.Ordinal);
+    }
+
+    private PartitionLayout Layout(int amount) => new()
+    {
+        ComputerReference = "COMP-TEST",
+        InstanceRoot = InstanceRoot,
+        PartitionAmount = amount,
+    };
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SlapOS.Providers.Formatting;
+using SlapOS.Providers.Supervision;
+
+namespace SlapOS.Providers.Tests.Formatting;
+
+/// <summary>
+/// Unique names (users, bridge, taps, address ranges) for one test class instance of the root
+/// formatter, and the clean-up that removes everything formatting created. These tests need root:
+/// CI runs as root, and elsewhere they fail with a clear message rather than pass untested.
+/// </summary>
+internal sealed class RootNode
+{
+    private readonly string id = Guid.NewGuid().ToString("N")[..6];
+
+    public RootNode()
+    {
+        var bytes = Guid.NewGuid().ToByteArray();
+        Ipv4Range = $"10.{200 + (bytes[0] % 50)}.{bytes[1]}.0/24";
+        Ipv6Prefix = $"fd6a:5a9f:{bytes[2]:x2}{bytes[3]:x2}:{bytes[4]:x2}{bytes[5]:x2}::/64";
+    }
+
+    public string UserPrefix => $"sl{id}u";
+
+    public string Bridge => $"sb{id}";
+
+    public string TapPrefix => $"st{id}t";
+
+    public string Ipv4Range { get; }
+
+    public string Ipv6Prefix { get; }
+
+    public static void RequireRoot() =>
+        Assert.True(PosixProcess.IsRoot, "The root formatter tests create users, bridges and addresses: run them as root (CI does).");
+
+    public LinuxFormatterOptions Options(bool tap = true, bool dryRun = false) => new()
+    {
+        UserPrefix = UserPrefix,
+        Interface = Bridge,
+        CreateBridge = true,
+        Ipv4Range = Ipv4Range,
+        Ipv6Prefix = Ipv6Prefix,
+        CreateTap = tap,
+        TapPrefix = TapPrefix,
+        DryRun = dryRun,
+    };
+
+    public LinuxFormatter Create(bool tap = true, bool dryRun = false, ILogger<LinuxFormatter>? logger = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(Options(tap, dryRun)), logger ?? NullLogger<LinuxFormatter>.Instance);
+
+    /// <summary>Removes the users, groups, taps, addresses and bridge of this node.</summary>
+    public async Task CleanupAsync(string instanceRoot)
+    {
+        if (!PosixProcess.IsRoot)
+        {
+            return;
+        }
+
+        await Create().UnformatAsync(new PartitionLayout { ComputerReference = "COMP-TEST", InstanceRoot = instanceRoot }, CancellationToken.None);
+    }
+
+    /// <summary>Runs a command and returns its standard output (the test fails when it fails).</summary>
+    public static string Run(string tool, params string[] arguments)
+    {
+        var (code, output) = TryRun(tool, arguments);
+        Assert.True(code == 0, $"{tool} {string.Join(' ', arguments)} failed with {code}");
+        return output;
+    }
+
+    public static (int Code, string Output) TryRun(string tool, params string[] arguments)
+    {
+        // Resolved like the formatter does: a test runner's PATH may lack the sbin directories.
+        var path = new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) ?? tool;
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+}
