@@ -107,7 +107,7 @@ public sealed class OnboardingCommandTests : IAsyncLifetime
         var token = await CreateTokenAsync("/slapos.post.v0.person_token", new { person_reference = "carol" });
         var configuration = Path.Combine(directory, "client", "slapos-client.cfg");
 
-        var (code, _, error) = await RunAsync("configure", "client", "--person", "carol", "--token", token, "--master-url", onboardingUrl, "--cfg", configuration);
+        var (code, _, error) = await RunAsync("configure", "client", "--person", "carol", "--token", token, "--master-url", mtlsUrl, "--onboarding-url", onboardingUrl, "--cfg", configuration);
 
         Assert.True(code == 0, error);
         var text = File.ReadAllText(configuration);
@@ -116,6 +116,23 @@ public sealed class OnboardingCommandTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(directory, "client", "client.crt")));
         Assert.Contains("OU=person", certificate.Subject, StringComparison.Ordinal);
+        Assert.Contains($"master_url = {mtlsUrl}", text, StringComparison.Ordinal);
+
+        // The client now calls the API over mutual TLS as carol: her (empty) list of instance trees.
+        var list = await RunAsync("service", "list", "--cfg", configuration);
+        Assert.True(list.ExitCode == 0, list.Error);
+    }
+
+    [Fact]
+    public async Task Without_a_client_certificate_the_api_listener_is_out_of_reach()
+    {
+        var configuration = Path.Combine(directory, "plain", "slapos-client.cfg");
+        Directory.CreateDirectory(Path.GetDirectoryName(configuration)!);
+        await File.WriteAllTextAsync(configuration, $"[slapos]\nmaster_url = {mtlsUrl}\nmaster_ca_file = {CaFile}\n");
+
+        var list = await RunAsync("service", "list", "--cfg", configuration);
+
+        Assert.NotEqual(0, list.ExitCode);
     }
 
     /// <summary>Creates a token as an administrator does: over mutual TLS with an admin certificate.</summary>
