@@ -15,12 +15,12 @@ public sealed class PartitionCertificateTests : IDisposable
 
     public void Dispose() => _node.Dispose();
 
-    private static PartitionCertificate SelfSigned(string reference, DateTimeOffset notAfter)
+    private static CertificatePair SelfSigned(string reference, DateTimeOffset notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"O=SlapOS, OU=partition, CN={reference}", key, HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), notAfter);
-        return new PartitionCertificate(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+        return new CertificatePair(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
     private static string Owner(string path)
@@ -61,7 +61,7 @@ public sealed class PartitionCertificateTests : IDisposable
     public async Task A_master_without_certificate_authority_leaves_no_files_and_no_key_file()
     {
         _node.AddInstance("slappart0", NodeFixture.Timestamp(2000));
-        _node.Master.GetPartitionCertificateAsync(NodeFixture.Computer, "slappart0", Arg.Any<CancellationToken>()).Returns((PartitionCertificate?)null);
+        _node.Master.GetPartitionCertificateAsync(NodeFixture.Computer, "slappart0", Arg.Any<CancellationToken>()).Returns((CertificatePair?)null);
 
         Assert.Equal(NodeExitCode.Ok, (await _node.Agent.InstanceAsync()).ExitCode);
 

@@ -49,6 +49,14 @@ public interface ISlapMasterClient
     /// that partition; <see langword="null"/> when the master has no certificate authority (it answers an
     /// empty pair). The default (a client that cannot ask) answers <see langword="null"/>.
     /// </summary>
-    Task<PartitionCertificate?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken) =>
-        Task.FromResult<PartitionCertificate?>(null);
+    Task<CertificatePair?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken) =>
+        Task.FromResult<CertificatePair?>(null);
+
+    /// <summary>
+    /// A new certificate and key for the computer (what the node asks for before its certificate expires,
+    /// presenting the current one); <see langword="null"/> when the master has no certificate authority.
+    /// The default (a client that cannot ask, e.g. the legacy XML API) answers <see langword="null"/>.
+    /// </summary>
+    Task<CertificatePair?> RenewComputerCertificateAsync(string computerReference, CancellationToken cancellationToken) =>
+        Task.FromResult<CertificatePair?>(null);
 }

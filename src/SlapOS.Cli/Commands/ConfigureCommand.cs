@@ -18,7 +18,7 @@ internal static class ConfigureCommand
     {
         var client = new Command("client", "Write the client configuration (master URL, and with --token your certificate)")
         {
-            Person, Token, RegisterCommand.CertificateDirectory, RegisterCommand.CaSha256,
+            Person, Token, RegisterCommand.CertificateDirectory, RegisterCommand.OnboardingUrl, RegisterCommand.CaSha256,
         };
         client.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -30,7 +30,7 @@ internal static class ConfigureCommand
             {
                 var person = parseResult.GetValue(Person) ?? throw new CliException("pass --person REFERENCE with --token", 2);
                 var credentials = await OnboardingClient.RegisterAsync(
-                    RegisterCommand.MasterUri(parseResult),
+                    RegisterCommand.OnboardingUri(parseResult),
                     "slapos.post.v0.person_register",
                     new JsonObject { ["person_reference"] = person, ["token"] = token },
                     parseResult.GetValue(RegisterCommand.CaSha256),

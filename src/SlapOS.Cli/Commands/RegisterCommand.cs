@@ -12,6 +12,7 @@ internal static class RegisterCommand
 {
     public static readonly Option<string> Token = new("--token") { Description = "The one-time onboarding token an administrator created", Required = true };
     public static readonly Option<string?> CertificateDirectory = new("--certificate-dir") { Description = "Where to write the key and certificates (default: the current directory)" };
+    public static readonly Option<string?> OnboardingUrl = new("--onboarding-url") { Description = "The master's onboarding endpoint (no client certificate), when it is not --master-url" };
     public static readonly Option<string?> CaSha256 = new("--ca-sha256") { Description = "Expected SHA-256 (hex) of the master's CA certificate; without it the CA is trusted on first contact" };
     private static readonly Option<string> ComputerId = new("--computer-id") { Description = "Reference of this computer on the master", Required = true };
 
@@ -19,14 +20,14 @@ internal static class RegisterCommand
     {
         var command = new Command("register", "Obtain this computer's certificate from the master with an onboarding token")
         {
-            Token, ComputerId, CertificateDirectory, CaSha256,
+            Token, ComputerId, CertificateDirectory, OnboardingUrl, CaSha256,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var master = MasterUri(parseResult);
+            var master = MasterUri(parseResult, parseResult.GetValue(GlobalOptions.MasterUrl));
             var computer = parseResult.GetValue(ComputerId)!;
             var credentials = await OnboardingClient.RegisterAsync(
-                master,
+                OnboardingUri(parseResult),
                 "slapos.post.v0.compute_node_register",
                 new JsonObject { ["computer_guid"] = computer, ["token"] = parseResult.GetValue(Token) },
                 parseResult.GetValue(CaSha256),
@@ -45,9 +46,18 @@ internal static class RegisterCommand
         return command;
     }
 
-    public static Uri MasterUri(ParseResult parseResult)
+    /// <summary>Where the token is exchanged: <c>--onboarding-url</c>, else <c>--master-url</c>.</summary>
+    public static Uri OnboardingUri(ParseResult parseResult) =>
+        MasterUri(parseResult, parseResult.GetValue(OnboardingUrl) ?? parseResult.GetValue(GlobalOptions.MasterUrl));
+
+    public static Uri MasterUri(ParseResult parseResult, string? url)
     {
-        var url = parseResult.GetValue(GlobalOptions.MasterUrl) ?? throw new CliException("pass --master-url https://host:port (the master's onboarding endpoint)", 2);
+        ArgumentNullException.ThrowIfNull(parseResult);
+        if (url is null)
+        {
+            throw new CliException("pass --master-url https://host:port (and --onboarding-url when the onboarding endpoint is another one)", 2);
+        }
+
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) || uri.Scheme != "https")
         {
             throw new CliException($"master URL '{url}' is not an https URL: onboarding needs TLS", 2);

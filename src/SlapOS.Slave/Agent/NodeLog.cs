@@ -91,4 +91,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(63, LogLevel.Error, "Node daemon iteration failed")]
     public static partial void DaemonFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(70, LogLevel.Information, "The computer certificate expires at {NotAfter}: renewed, the new one is used from the next connection")]
+    public static partial void CertificateRenewed(this ILogger logger, DateTimeOffset notAfter);
+
+    [LoggerMessage(71, LogLevel.Warning, "The computer certificate expires at {NotAfter} but could not be renewed")]
+    public static partial void CertificateRenewalFailed(this ILogger logger, DateTimeOffset notAfter, Exception exception);
 }

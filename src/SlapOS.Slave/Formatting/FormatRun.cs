@@ -13,12 +13,15 @@ internal sealed class FormatRun(
     IPartitionFormatter formatter,
     NodeLayout layout,
     IOptions<SlapOSSlaveOptions> options,
+    SlapOS.Slave.Identity.ComputerCertificateRenewal renewal,
     ILogger<FormatRun> logger)
 {
     private const string Command = "format";
 
     public async Task<NodeRunResult> RunAsync(IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
     {
+        // Format runs regularly (and first): the place to renew the computer's certificate before it expires.
+        await renewal.RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
         var busy = new HashSet<string>(await BusyOnMasterAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
 
         // A partition that applied an instance here is busy too, whatever the master says: never drop it.

@@ -40,6 +40,7 @@ public static class SlapOSSlaveServiceCollectionExtensions
         services.TryAddSingleton<FormatRun>();
         services.TryAddSingleton<SoftwareRun>();
         services.TryAddSingleton<InstanceRun>();
+        services.TryAddSingleton<SlapOS.Slave.Identity.ComputerCertificateRenewal>();
         services.TryAddSingleton<ReportRun>();
         services.TryAddSingleton<PromiseRun>();
         services.TryAddSingleton<INodeAgent, NodeAgent>();

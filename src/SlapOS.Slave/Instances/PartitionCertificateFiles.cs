@@ -42,7 +42,7 @@ internal static class PartitionCertificateFiles
         }
     }
 
-    public static async Task WriteAsync(string partitionPath, PartitionCertificate pair, string? caPem, string? user, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string partitionPath, CertificatePair pair, string? caPem, string? user, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(partitionPath, "etc", "ssl");
         Directory.CreateDirectory(directory);

@@ -166,14 +166,25 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
     }
 
     /// <inheritdoc />
-    public async Task<PartitionCertificate?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
+    public async Task<CertificatePair?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
     {
         var guid = await FindInstanceAsync(computerReference, partitionReference, cancellationToken);
         using var answer = await CallAsync("slapos.get.v0.software_instance_certificate", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
-        var root = answer.RootElement;
+        return PairOf(answer.RootElement);
+    }
+
+    /// <inheritdoc />
+    public async Task<CertificatePair?> RenewComputerCertificateAsync(string computerReference, CancellationToken cancellationToken)
+    {
+        using var answer = await CallAsync("slapos.post.v0.compute_node_certificate", new JsonObject { ["computer_guid"] = computerReference }, cancellationToken);
+        return PairOf(answer.RootElement);
+    }
+
+    private static CertificatePair? PairOf(JsonElement root)
+    {
         var certificate = root.TryGetProperty("certificate", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
         var key = root.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
-        return string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key) ? null : new PartitionCertificate(certificate, key);
+        return string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key) ? null : new CertificatePair(certificate, key);
     }
 
     /// <inheritdoc />

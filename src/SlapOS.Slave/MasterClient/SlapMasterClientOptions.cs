@@ -22,7 +22,7 @@ public sealed class SlapMasterClientOptions
 
     /// <summary>
     /// How long before <see cref="CertificateFile"/> expires the node asks the master for a new one
-    /// (<c>slapos node format</c> and the daemon check it); zero turns renewal off.
+    /// (<c>slapos node format</c> and <c>report</c>, so the daemon, check it); zero turns renewal off.
     /// </summary>
     public TimeSpan RenewalWindow { get; set; } = TimeSpan.FromDays(30);
 

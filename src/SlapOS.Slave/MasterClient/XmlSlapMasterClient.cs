@@ -53,7 +53,7 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     }
 
     /// <inheritdoc />
-    public async Task<PartitionCertificate?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
+    public async Task<CertificatePair?> GetPartitionCertificateAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(
             HttpMethod.Get,
@@ -63,11 +63,11 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     }
 
     /// <summary>The pair of a <c>{certificate, key}</c> answer; an empty one means the master has no CA.</summary>
-    internal static PartitionCertificate? PartitionCertificateOf(System.Collections.IDictionary? answer)
+    internal static CertificatePair? PartitionCertificateOf(System.Collections.IDictionary? answer)
     {
         var certificate = answer?["certificate"] as string;
         var key = answer?["key"] as string;
-        return string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key) ? null : new PartitionCertificate(certificate, key);
+        return string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key) ? null : new CertificatePair(certificate, key);
     }
 
     /// <inheritdoc />

@@ -23,6 +23,7 @@ internal sealed class ReportRun(
     NodeLayout layout,
     IOptions<SlapOSSlaveOptions> options,
     TimeProvider time,
+    SlapOS.Slave.Identity.ComputerCertificateRenewal renewal,
     ILogger<ReportRun> logger)
 {
     private const string Command = "report";
@@ -30,6 +31,8 @@ internal sealed class ReportRun(
 
     public async Task<NodeRunResult> RunAsync(IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
     {
+        // The daemon formats once but reports on its interval: renewal is checked here too.
+        await renewal.RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
         var document = await master.GetComputerDocumentAsync(layout.ComputerReference, cancellationToken).ConfigureAwait(false);
         var outcomes = new List<NodeItemOutcome>();
         var end = time.GetUtcNow();

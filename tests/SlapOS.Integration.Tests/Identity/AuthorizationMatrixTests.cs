@@ -28,7 +28,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
     private static readonly string[] NotComputers = [PartitionA1, PartitionB1, Owner, Other, Admin];
     private static readonly string[] AdminOnly = [Admin];
 
-    private sealed record Endpoint(string[] Allowed, Func<AuthorizationWorld, HttpClient, Task<HttpResponseMessage>> Call);
+    /// <param name="Hides">HATEOAS answers what a caller may not see as if it did not exist (404), as SlapOS does.</param>
+    private sealed record Endpoint(string[] Allowed, Func<AuthorizationWorld, HttpClient, Task<HttpResponseMessage>> Call, bool Hides = false);
 
     private static readonly Dictionary<string, Endpoint> Endpoints = new(StringComparer.Ordinal)
     {
@@ -90,6 +91,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         ["xml softwareInstanceBang"] = XmlPost(NodeSide, "softwareInstanceBang", w => [.. Partition(w), ("message", "bang")]),
         ["xml softwareInstanceRename"] = XmlPost(NodeSide, "softwareInstanceRename", w => [.. Partition(w), ("new_name", w.TreeA)]),
         ["xml computerBang"] = XmlPost(OnComputer, "computerBang", w => [("computer_id", w.ComputerA), ("message", "bang")]),
+        ["hateoas root"] = Hateoas(Everyone, "hateoas/", _ => string.Empty),
+        ["hateoas traverse"] = Hateoas(Everyone, "hateoas/", _ => "?mode=traverse&relative_url=" + Uri.EscapeDataString("/hateoas/")),
+        ["hateoas instance document"] = Hateoas(OnInstance, "hateoas/partitions/{id}", w => w.A1.Reference),
+
+        // A shared instance is its own instance: its host's partition certificate does not name it.
+        ["hateoas shared instance document"] = Hateoas([ComputerA, Owner, Admin], "hateoas/shared/{id}", w => w.SharedA.Reference),
+        ["hateoas computer document"] = Hateoas(OnComputer, "hateoas/computers/{id}", w => w.ComputerA),
         ["xml useComputer"] = XmlPost(OnComputer, "useComputer", w => [("computer_id", w.ComputerA), ("use_string", "<?xml version='1.0' encoding='utf-8'?><journal></journal>")]),
     };
 
@@ -99,7 +107,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
     [MemberData(nameof(EndpointNames))]
     public async Task Only_the_callers_the_rules_allow_pass_and_a_refusal_changes_nothing(string endpoint)
     {
-        var (allowed, call) = Endpoints[endpoint];
+        var (allowed, call, hides) = Endpoints[endpoint];
 
         // Refusals first: allowed calls may change the store (that is their job).
         foreach (var identity in AuthorizationWorld.Identities.Where(i => !allowed.Contains(i)))
@@ -113,8 +121,15 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             {
                 using var response = await call(world, world.Client(identity));
                 var body = await response.Content.ReadAsStringAsync();
-                Assert.True(IsRefusal(response, body), $"{endpoint} by {identity}: expected a refusal, got {(int)response.StatusCode} {body}");
-                Assert.Contains("may not", Message(response, body), StringComparison.Ordinal);
+                if (hides)
+                {
+                    Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{endpoint} by {identity}: expected to be hidden (404), got {(int)response.StatusCode} {body}");
+                }
+                else
+                {
+                    Assert.True(IsRefusal(response, body), $"{endpoint} by {identity}: expected a refusal, got {(int)response.StatusCode} {body}");
+                    Assert.Contains("may not", Message(response, body), StringComparison.Ordinal);
+                }
             }
 
             Assert.True(before == await world.SnapshotAsync(), $"{endpoint} by {identity} was refused but changed the store");
@@ -124,7 +139,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         {
             using var response = await call(world, world.Client(identity));
             var body = await response.Content.ReadAsStringAsync();
-            Assert.False(IsRefusal(response, body), $"{endpoint} by {identity}: expected to be allowed, got {(int)response.StatusCode} {body}");
+            Assert.False(IsRefusal(response, body) || (hides && response.StatusCode == HttpStatusCode.NotFound), $"{endpoint} by {identity}: expected to be allowed, got {(int)response.StatusCode} {body}");
         }
     }
 
@@ -148,7 +163,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         var mapped = world.Master.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
             .Select(e => e.RoutePattern.RawText!.TrimStart('/'))
-            .Where(p => !Unauthenticated.Contains(p) && !p.StartsWith("hateoas", StringComparison.Ordinal))
+            .Select(p => p == "hateoas" ? "hateoas/" : p)
+            .Where(p => !Unauthenticated.Contains(p))
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(mapped.Order(StringComparer.Ordinal), Paths.Distinct().Order(StringComparer.Ordinal));
@@ -159,6 +175,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
 
     /// <summary>What needs no identity: the onboarding exchange (the token is the credential), the CA certificate and the API description.</summary>
     private static readonly string[] Unauthenticated = ["slapos.post.v0.compute_node_register", "slapos.post.v0.person_register", "slapos.get.v0.ca_certificate", "openapi/slapos-v0.json"];
+
+    // The HATEOAS root is mapped once as "/hateoas" and serves "/hateoas/" too.
 
     private static Endpoint Json(string[] allowed, string path, Func<AuthorizationWorld, object> body)
     {
@@ -175,6 +193,17 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             using var content = new FormUrlEncodedContent(fields(w).Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
             return await client.PostAsync(path, content);
         });
+
+    private static Endpoint Hateoas(string[] allowed, string pattern, Func<AuthorizationWorld, string> argument)
+    {
+        Paths.Add(pattern);
+        return new Endpoint(
+            allowed,
+            (w, client) => client.GetAsync(pattern.Contains("{id}", StringComparison.Ordinal)
+                ? pattern.Replace("{id}", Uri.EscapeDataString(argument(w)), StringComparison.Ordinal)
+                : pattern + argument(w)),
+            Hides: true);
+    }
 
     private static Endpoint Listed(string path, string[] allowed, Func<AuthorizationWorld, HttpClient, Task<HttpResponseMessage>> call)
     {

@@ -28,6 +28,9 @@ public sealed class AuthorizationWorld : IAsyncLifetime
 
     public SoftwareInstance B1 { get; private set; } = null!;
 
+    /// <summary>A shared instance alice requested, hosted by A1.</summary>
+    public SoftwareInstance SharedA { get; private set; } = null!;
+
     public HttpClient Client(string identity) => _clients[identity];
 
     public async Task InitializeAsync()
@@ -44,6 +47,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
 
         A1 = await store.RequestAsync(new InstanceRequest { Title = TreeA, RequesterReference = "alice", SoftwareReleaseUrl = Release, Sla = new Dictionary<string, string> { ["computer_guid"] = ComputerA } }, default);
         B1 = await store.RequestAsync(new InstanceRequest { Title = "treeB", RequesterReference = "bob", SoftwareReleaseUrl = Release, Sla = new Dictionary<string, string> { ["computer_guid"] = ComputerB } }, default);
+        SharedA = await store.RequestAsync(new InstanceRequest { Title = "sharedA", RequesterReference = "alice", SoftwareReleaseUrl = Release, Shared = true, Sla = new Dictionary<string, string> { ["computer_guid"] = ComputerA } }, default);
         Assert.Equal(ComputerA, A1.ComputerReference);
         Assert.Equal(ComputerB, B1.ComputerReference);
 

@@ -96,38 +96,16 @@ internal static class OnboardingEndpoints
         return new Dictionary<string, object?> { ["token"] = token, ["expires"] = expires.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
     }
 
-    private static async Task<object> ComputerRegisterAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    private static Task<object> ComputerRegisterAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken) =>
+        RegisterAsync(context, IdentityKind.Computer, JsonDocuments.RequiredString(body, "computer_guid"), JsonDocuments.RequiredString(body, "token"), cancellationToken);
+
+    private static Task<object> PersonRegisterAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken) =>
+        RegisterAsync(context, IdentityKind.Person, JsonDocuments.RequiredString(body, "person_reference"), JsonDocuments.RequiredString(body, "token"), cancellationToken);
+
+    private static async Task<object> RegisterAsync(HttpContext context, IdentityKind kind, string reference, string token, CancellationToken cancellationToken)
     {
-        var reference = JsonDocuments.RequiredString(body, "computer_guid");
-        var subject = new SlapIdentity(IdentityKind.Computer, reference);
-        return await RegisterAsync(context, subject, JsonDocuments.RequiredString(body, "token"), cancellationToken);
-    }
-
-    private static async Task<object> PersonRegisterAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
-    {
-        var reference = JsonDocuments.RequiredString(body, "person_reference");
-        var token = JsonDocuments.RequiredString(body, "token");
-        var store = context.RequestServices.GetRequiredService<OnboardingTokenStore>();
-
-        // The token says whether the person is an administrator; try the plain person first.
-        SlapIdentity subject;
-        try
-        {
-            store.Redeem(new SlapIdentity(IdentityKind.Person, reference), token);
-            subject = new SlapIdentity(IdentityKind.Person, reference);
-        }
-        catch (SlapForbiddenException)
-        {
-            store.Redeem(new SlapIdentity(IdentityKind.Person, reference, IsAdmin: true), token);
-            subject = new SlapIdentity(IdentityKind.Person, reference, IsAdmin: true);
-        }
-
-        return await IssueAsync(context, subject, cancellationToken);
-    }
-
-    private static async Task<object> RegisterAsync(HttpContext context, SlapIdentity subject, string token, CancellationToken cancellationToken)
-    {
-        context.RequestServices.GetRequiredService<OnboardingTokenStore>().Redeem(subject, token);
+        // The token says who it was issued for (a person's, whether they administer).
+        var subject = context.RequestServices.GetRequiredService<OnboardingTokenStore>().Redeem(kind, reference, token);
         return await IssueAsync(context, subject, cancellationToken);
     }
 

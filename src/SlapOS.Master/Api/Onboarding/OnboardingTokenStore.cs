@@ -29,9 +29,13 @@ internal sealed class OnboardingTokenStore(TimeProvider time)
         return (token, expires);
     }
 
-    /// <summary>Consumes the token if it was issued for <paramref name="subject"/> and is still valid; a refusal says why.</summary>
-    public void Redeem(SlapIdentity subject, string token)
+    /// <summary>
+    /// Consumes the token if it was issued for <paramref name="kind"/> <paramref name="reference"/> and is
+    /// still valid; answers the identity it was issued for (a person's says whether they administer). A refusal says why.
+    /// </summary>
+    public SlapIdentity Redeem(IdentityKind kind, string reference, string token)
     {
+        var subject = new SlapIdentity(kind, reference);
         var hash = Hash(token);
         lock (gate)
         {
@@ -39,7 +43,7 @@ internal sealed class OnboardingTokenStore(TimeProvider time)
             foreach (var entry in entries)
             {
                 // Every entry is compared, whatever matches, so timing does not tell which hash is close.
-                if (CryptographicOperations.FixedTimeEquals(entry.Hash, hash) && entry.Subject == subject)
+                if (CryptographicOperations.FixedTimeEquals(entry.Hash, hash) && entry.Subject.Kind == kind && entry.Subject.Reference == reference)
                 {
                     match = entry;
                 }
@@ -55,6 +59,8 @@ internal sealed class OnboardingTokenStore(TimeProvider time)
             {
                 throw new SlapForbiddenException($"registration of {subject.Kind.ToString().ToLowerInvariant()} '{subject.Reference}' refused: the token expired at {match.Expires:u}");
             }
+
+            return match.Subject;
         }
     }
 
