@@ -4,7 +4,7 @@ using SlapOS.ScaleDriver;
 const string Usage = """
     usage: SlapOS.ScaleDriver <scenario> [options]
       allocation         in-process allocation [--postgres <cs>] [--clients 1,4,16] [--computers 100] [--partitions 100]
-      allocation-http    JSON and XML requests over HTTP [--api json,xml] [--clients 1,4,16] [--computers 100] [--partitions 100]
+      allocation-http    JSON and XML requests over HTTP [--postgres <cs>] [--api json,xml] [--clients 1,4,16] [--computers 100] [--partitions 100]
       computer-document  getFullComputerInformation and its JSON equivalent [--sizes 100,1000] [--iterations 30]
       node-polls         simulated computers polling once a minute [--computers 1000,10000] [--seconds 60] [--wakeups 10]
       contention         two master processes on one PostgreSQL --postgres <cs> [--clients 16] [--computers 20] [--partitions 100]
