@@ -20,8 +20,9 @@ internal static class AllocationHttpScenario
         var clients = options.Ints("--clients", "1,4,16");
         var apis = options.Get("--api", "json,xml").Split(',');
         var limit = TimeSpan.FromSeconds(options.Double("--phase-seconds", 120));
+        var postgres = options.Get("--postgres");
         Measure.PrintConditions("allocation-http", string.Create(CultureInfo.InvariantCulture,
-            $"load: master process on loopback, SQLite (WAL), {computers} computers x {partitions} partitions; {total} distinct requests then {total} idempotent re-requests per row, each phase bounded to {limit.TotalSeconds:F0} s; the node's real XmlSlapMasterClient / JsonSlapMasterClient (no retries), fresh master per row"));
+            $"load: master process on loopback, {(postgres is null ? "SQLite (WAL)" : "PostgreSQL")}, {computers} computers x {partitions} partitions; {total} distinct requests then {total} idempotent re-requests per row, each phase bounded to {limit.TotalSeconds:F0} s; the node's real XmlSlapMasterClient / JsonSlapMasterClient (no retries), fresh master per row"));
         Console.WriteLine("| api | clients | phase | requests | distinct partitions | errors | seconds | requests/s | p50 ms | p99 ms | max ms | master CPU s | driver CPU s | master peak RSS MiB |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 
@@ -30,10 +31,12 @@ internal static class AllocationHttpScenario
             foreach (var n in clients)
             {
                 var directory = Directory.CreateTempSubdirectory("slapos-bench-").FullName;
+                var database = postgres is null ? null : await PostgresDatabases.CreateAsync(postgres);
                 try
                 {
+                    string[] store = database is null ? ["--sqlite", Path.Combine(directory, "master.db")] : ["--postgres", database];
                     await using var master = await MasterProcess.StartAsync(
-                        ["--sqlite", Path.Combine(directory, "master.db"), "--setup", "--computers", $"{computers}", "--partitions", $"{partitions}"], TimeSpan.FromMinutes(3));
+                        [.. store, "--setup", "--computers", $"{computers}", "--partitions", $"{partitions}"], TimeSpan.FromMinutes(3));
                     using var http = new Clients(master.Url, Math.Max(n, 4));
                     var client = http.For(api);
                     await PhaseAsync(api, n, "allocate", client, master, total, limit);
@@ -42,6 +45,10 @@ internal static class AllocationHttpScenario
                 finally
                 {
                     Directory.Delete(directory, recursive: true);
+                    if (database is not null)
+                    {
+                        await PostgresDatabases.DropAsync(postgres!, database);
+                    }
                 }
             }
         }

@@ -28,9 +28,7 @@ internal static class ContentionScenario
         Measure.PrintConditions("contention", string.Create(CultureInfo.InvariantCulture,
             $"load: two master processes on one PostgreSQL database, {computers} computers x {partitions} partitions, {allocated} allocated beforehand ({fill:P0} full, {free} free); {clients} clients (half on each master, JSON client) ask for {requests} distinct instances"));
 
-        var database = $"slapos_bench_{Guid.NewGuid():N}";
-        await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
-        var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
+        var connection = await PostgresDatabases.CreateAsync(postgres);
         var doubles = -1L;
         try
         {
@@ -113,8 +111,7 @@ internal static class ContentionScenario
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(postgres, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await PostgresDatabases.DropAsync(postgres, connection);
         }
 
         Console.WriteLine();
@@ -125,14 +122,6 @@ internal static class ContentionScenario
 
     private static string LostRaces(string tail) =>
         tail.Split(' ', '\n').FirstOrDefault(t => t.StartsWith("lost-races=", StringComparison.Ordinal))?["lost-races=".Length..] ?? "?";
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<long> ScalarAsync(string connectionString, string sql)
     {

@@ -45,7 +45,11 @@ internal static class NodeConvergeScenario
             node = await StartNodeAsync(root, url, count, parallelism);
             var agent = node.Services.GetRequiredService<INodeAgent>();
             var slap = master.Services.GetRequiredService<ISlapMaster>();
-            var progress = new Progress<NodeProgress>();
+            // --trace prints every step of the node with its time, to see where a partition's time goes.
+            var trace = Stopwatch.StartNew();
+            IProgress<NodeProgress> progress = options.Has("--trace")
+                ? new TraceProgress(p => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {trace.Elapsed.TotalSeconds:F3} {p.Command}: {p.Item}: {p.Step}")))
+                : new Progress<NodeProgress>();
 
             Console.WriteLine("| step | seconds | result |");
             Console.WriteLine("|---|---|---|");
@@ -191,13 +195,18 @@ internal static class NodeConvergeScenario
             var instance = await slap.FindInstanceAsync(InstanceRequest.RootRequester, request.Title, default);
             if (instance?.ConnectionParameters.TryGetValue("url", out var url) == true)
             {
-                try
+                // A release without a promise may be checked before its service listens: give it 10 s.
+                for (var attempt = 0; attempt < 100; attempt++)
                 {
-                    answered += (await http.GetStringAsync(new Uri(url))).StartsWith("Hello", StringComparison.Ordinal) ? 1 : 0;
-                }
-                catch (HttpRequestException)
-                {
-                    // Counted as not answering.
+                    try
+                    {
+                        answered += (await http.GetStringAsync(new Uri(url))).StartsWith("Hello", StringComparison.Ordinal) ? 1 : 0;
+                        break;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100);
+                    }
                 }
             }
         }
@@ -221,6 +230,11 @@ internal static class NodeConvergeScenario
         var counts = string.Join(", ", result.Outcomes.GroupBy(o => o.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         var failure = result.Outcomes.FirstOrDefault(o => o.Status is NodeItemStatus.Failed or NodeItemStatus.PromiseFailed);
         return $"exit {result.ExitCode}{(counts.Length > 0 ? $" ({counts})" : "")}{(failure is null ? "" : $"; first failure: {failure.Item}: {failure.Message?.ReplaceLineEndings(" ")}")}";
+    }
+
+    private sealed class TraceProgress(Action<NodeProgress> report) : IProgress<NodeProgress>
+    {
+        public void Report(NodeProgress value) => report(value);
     }
 
     private static List<int> FreePorts(int count)

@@ -4,10 +4,11 @@ using SlapOS.ScaleDriver;
 const string Usage = """
     usage: SlapOS.ScaleDriver <scenario> [options]
       allocation         in-process allocation [--postgres <cs>] [--clients 1,4,16] [--computers 100] [--partitions 100]
-      allocation-http    JSON and XML requests over HTTP [--api json,xml] [--clients 1,4,16] [--computers 100] [--partitions 100]
+      allocation-http    JSON and XML requests over HTTP [--postgres <cs>] [--api json,xml] [--clients 1,4,16] [--computers 100] [--partitions 100]
       computer-document  getFullComputerInformation and its JSON equivalent [--sizes 100,1000] [--iterations 30]
       node-polls         simulated computers polling once a minute [--computers 1000,10000] [--seconds 60] [--wakeups 10]
       contention         two master processes on one PostgreSQL --postgres <cs> [--clients 16] [--computers 20] [--partitions 100]
+      usage              usage documents into the store [--computers 1000] [--partitions 100] [--clients 4] [--api json,xml]
       node-converge      one node with native providers [--partitions 100] [--parallelism 1] [--release <software.cfg>]
     """;
 
@@ -26,6 +27,7 @@ return args[0] switch
     "node-polls" => await NodePollsScenario.RunAsync(options),
     "contention" => await ContentionScenario.RunAsync(options),
     "node-converge" => await NodeConvergeScenario.RunAsync(options),
+    "usage" => await UsageScenario.RunAsync(options),
     "serve" => await MasterServer.RunAsync(options),
     _ => Fail(),
 };

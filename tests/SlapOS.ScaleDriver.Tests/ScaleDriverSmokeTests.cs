@@ -57,6 +57,17 @@ public sealed class ScaleDriverSmokeTests
     }
 
     [Fact]
+    public async Task Usage_stores_one_row_per_partition_of_every_document_on_both_apis()
+    {
+        var (exit, output) = await RunAsync("usage", "--computers", "3", "--partitions", "4", "--clients", "2");
+
+        Assert.Equal(0, exit);
+        // | api | clients | documents | errors | rows stored |
+        Assert.Contains("| json | 2 | 3 | 0 | 12 |", output, StringComparison.Ordinal);
+        Assert.Contains("| xml | 2 | 3 | 0 | 12 |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Contention_between_two_masters_allocates_every_free_partition_once()
     {
         var postgres = Environment.GetEnvironmentVariable("SLAPOS_TEST_POSTGRES") is { Length: > 0 } value
