@@ -93,6 +93,20 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
         }
     }
 
+    /// <summary>The release's instance profile (<c>instance.cfg</c>), which either installer deploys; missing means the release is not installed.</summary>
+    internal static string RequireInstanceProfile(InstanceDeployment deployment)
+    {
+        var instanceProfile = Path.Combine(deployment.SoftwarePath, "instance.cfg");
+        if (!File.Exists(instanceProfile))
+        {
+            throw new SoftwareInstallerException(
+                $"The software release {deployment.Instance.SoftwareReleaseUrl} is not correctly installed: missing {instanceProfile}.",
+                $"Missing file: {instanceProfile}");
+        }
+
+        return instanceProfile;
+    }
+
     public Task RemoveSoftwareAsync(SoftwareBuild build, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(build);
@@ -113,13 +127,7 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
         var reference = deployment.Instance.PartitionReference;
         BuildoutLog.DeployingInstance(_logger, reference, deployment.SoftwarePath);
         var started = Stopwatch.GetTimestamp();
-        var instanceProfile = Path.Combine(deployment.SoftwarePath, "instance.cfg");
-        if (!File.Exists(instanceProfile))
-        {
-            throw new SoftwareInstallerException(
-                $"The software release {deployment.Instance.SoftwareReleaseUrl} is not correctly installed: missing {instanceProfile}.",
-                $"Missing file: {instanceProfile}");
-        }
+        var instanceProfile = RequireInstanceProfile(deployment);
 
         Directory.CreateDirectory(partition);
         var logPath = Path.Combine(partition, LogFileName);

@@ -98,13 +98,7 @@ internal sealed class ZcBuildoutInstaller : ISoftwareInstaller
         var reference = deployment.Instance.PartitionReference;
         ZcBuildoutLog.DeployingInstance(_logger, reference, deployment.SoftwarePath);
         var started = Stopwatch.GetTimestamp();
-        var instanceProfile = Path.Combine(deployment.SoftwarePath, "instance.cfg");
-        if (!File.Exists(instanceProfile))
-        {
-            throw new SoftwareInstallerException(
-                $"The software release {deployment.Instance.SoftwareReleaseUrl} is not correctly installed: missing {instanceProfile}.",
-                $"Missing file: {instanceProfile}");
-        }
+        var instanceProfile = NativeBuildoutInstaller.RequireInstanceProfile(deployment);
 
         Directory.CreateDirectory(partition);
         var logPath = Path.Combine(partition, LogFileName);
