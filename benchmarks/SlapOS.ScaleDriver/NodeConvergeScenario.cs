@@ -31,8 +31,11 @@ internal static class NodeConvergeScenario
         var count = options.Int("--partitions", 100);
         var parallelism = options.Int("--parallelism", 1);
         var release = options.Get("--release") ?? Path.Combine(AppContext.BaseDirectory, "software", "hello-web", "software.cfg");
+        // --real: the real tools, for comparison: zc.buildout and supervisord (one group per partition, as SlapOS).
+        var real = options.Has("--real");
+        var providers = real ? "zc.buildout + supervisord" : "native buildout + native supervisor";
         Measure.PrintConditions("node-converge", string.Create(CultureInfo.InvariantCulture,
-            $"load: master (SQLite) + node in one process, native buildout + native supervisor + unprivileged formatter, JSON client over loopback HTTP; {count} hello-web instances (python3 http.server each, a python3 promise each); InstanceParallelism {parallelism}; release {release}; running as {Environment.UserName}"));
+            $"load: master (SQLite) + node in one process, {providers} + unprivileged formatter, JSON client over loopback HTTP; {count} hello-web instances (python3 http.server each, a python3 promise each); InstanceParallelism {parallelism}; release {release}; running as {Environment.UserName}"));
 
         var root = Directory.CreateTempSubdirectory("slapos-bench-node-").FullName;
         WebApplication? master = null;
@@ -42,7 +45,7 @@ internal static class NodeConvergeScenario
         {
             master = await StartMasterAsync(root);
             var url = master.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            node = await StartNodeAsync(root, url, count, parallelism);
+            node = await StartNodeAsync(root, url, count, parallelism, real);
             var agent = node.Services.GetRequiredService<INodeAgent>();
             var slap = master.Services.GetRequiredService<ISlapMaster>();
             // --trace prints every step of the node with its time, to see where a partition's time goes.
@@ -102,7 +105,7 @@ internal static class NodeConvergeScenario
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| peak RSS of the process (MiB) | | {Measure.PeakRssMiB():F0} |"));
             Console.WriteLine();
 
-            await SupervisorAsync(node.Services.GetRequiredService<IProcessSupervisor>(), root, count);
+            await SupervisorAsync(node.Services.GetRequiredService<IProcessSupervisor>(), real ? "supervisord" : "native supervisor", count, root);
         }
         finally
         {
@@ -133,9 +136,9 @@ internal static class NodeConvergeScenario
     }
 
     /// <summary>N groups of one <c>sleep</c> program each, to RUNNING: the supervisor's own cost.</summary>
-    private static async Task SupervisorAsync(IProcessSupervisor supervisor, string root, int count)
+    private static async Task SupervisorAsync(IProcessSupervisor supervisor, string name, int count, string root)
     {
-        Console.WriteLine($"native supervisor: {count} groups of one program (/bin/sleep 1000) each");
+        Console.WriteLine($"{name}: {count} groups of one program (/bin/sleep 1000) each");
         Console.WriteLine();
         Console.WriteLine("| mode | to RUNNING s | stop + remove all s |");
         Console.WriteLine("|---|---|---|");
@@ -259,7 +262,7 @@ internal static class NodeConvergeScenario
         return app;
     }
 
-    private static async Task<IHost> StartNodeAsync(string root, string masterUrl, int partitions, int parallelism)
+    private static async Task<IHost> StartNodeAsync(string root, string masterUrl, int partitions, int parallelism, bool real)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -275,11 +278,22 @@ internal static class NodeConvergeScenario
             ["SlapOS:Slave:NativeSupervisor:StateDirectory"] = Path.Combine(root, "supervisor"),
             ["SlapOS:Slave:NativeSupervisor:StopProcessesOnShutdown"] = "true",
         });
-        builder.Services.AddSlapOSSlave(node => node
-            .UseJsonMasterClient()
-            .UseNativeBuildout()
-            .UseNativeSupervisor()
-            .UseUnprivilegedFormatter());
+        builder.Services.AddSlapOSSlave(node =>
+        {
+            node.UseJsonMasterClient().UseUnprivilegedFormatter();
+            if (real)
+            {
+                node.UseBuildout().UseSupervisord(o =>
+                {
+                    o.Directory = Path.Combine(root, "etc");
+                    o.ShutdownOnHostStop = true;
+                });
+            }
+            else
+            {
+                node.UseNativeBuildout().UseNativeSupervisor();
+            }
+        });
         var host = builder.Build();
         await host.StartAsync();
         return host;
