@@ -66,7 +66,7 @@ public static partial class SlapWireObjects
             parameters["slap_computer_partition_id"] = partition.PartitionReference;
             parameters["slap_software_release_url"] = partition.SoftwareReleaseUrl;
             parameters["slap_software_type"] = partition.SoftwareType;
-            parameters["slave_instance_list"] = partition.SharedInstances.Select(s => (object?)SharedEntry(s)).ToList();
+            parameters["slave_instance_list"] = partition.SharedInstances.Select(s => (object?)ToSharedInstanceEntry(s)).ToList();
             parameters["timestamp"] = partition.Timestamp?.ToString();
 
             state["_connection_dict"] = UserValues(partition.ConnectionParameters);
@@ -163,8 +163,10 @@ public static partial class SlapWireObjects
         }
     }
 
-    private static Dictionary<object, object?> SharedEntry(SharedInstanceEntry shared)
+    /// <summary>One entry of a host's <c>slave_instance_list</c>: the shared instance's parameters plus <c>slap_software_type</c>, <c>slave_reference</c>, <c>slave_title</c>.</summary>
+    public static Dictionary<object, object?> ToSharedInstanceEntry(SharedInstanceEntry shared)
     {
+        ArgumentNullException.ThrowIfNull(shared);
         var entry = new Dictionary<object, object?>();
         foreach (var (key, value) in shared.Parameters)
         {

@@ -87,33 +87,7 @@ internal sealed class UnprivilegedFormatter : IPartitionFormatter
     public Task WipeAsync(PartitionLayout layout, string partitionReference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        var path = Path.GetFullPath(layout.PartitionPath(partitionReference));
-        var root = Path.GetFullPath(layout.InstanceRoot);
-        if (!string.Equals(Path.GetDirectoryName(path), root.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
-        {
-            throw new SlapValidationException("partition_reference", "must name a partition directly under the instance root");
-        }
-
-        var directory = new DirectoryInfo(path);
-        if (!directory.Exists || directory.LinkTarget is not null)
-        {
-            throw new SlapNotFoundException("partition", partitionReference);
-        }
-
-        foreach (var entry in directory.EnumerateFileSystemInfos())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-
-            // A link is removed, never followed: a partition must not make us delete files elsewhere.
-            if (entry is DirectoryInfo child && child.LinkTarget is null)
-            {
-                child.Delete(recursive: true);
-            }
-            else
-            {
-                entry.Delete();
-            }
-        }
+        var path = PartitionDirectory.Empty(layout, partitionReference, cancellationToken);
 
         if (!OperatingSystem.IsWindows())
         {

@@ -150,16 +150,7 @@ internal static class HateoasCatalog
                 continue;
             }
 
-            var entry = new Dictionary<object, object?>();
-            foreach (var (key, value) in shared.Parameters)
-            {
-                entry[key] = value;
-            }
-
-            entry["slap_software_type"] = shared.SoftwareType;
-            entry["slave_reference"] = shared.Reference;
-            entry["slave_title"] = shared.Title;
-            hosted.Add(entry);
+            hosted.Add(SlapWireObjects.ToSharedInstanceEntry(new SharedInstanceEntry(shared.Reference, shared.Title, shared.SoftwareType, shared.Parameters, shared.Timestamp)));
         }
 
         return new Dictionary<string, object?>
