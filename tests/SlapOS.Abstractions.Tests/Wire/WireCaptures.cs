@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SlapOS.Tests.Wire;
 
 /// <summary>
-/// The captured SlapOS exchanges (../shared/slap-wire next to the repository, or SLAPOS_WIRE_CAPTURES).
+/// The captured SlapOS exchanges (slapproxy 1.24), vendored in tests/fixtures/slap-wire.
 /// Bodies come from exchanges.jsonl (base64, byte-exact); decoded copies from the capture text files.
 /// </summary>
 internal static class WireCaptures
@@ -18,38 +18,13 @@ internal static class WireCaptures
 
     public static WireExchange BySeq(int seq) => All.Single(e => e.Seq == seq);
 
+    // Vendored in the repository (tests/fixtures/slap-wire, see its README.md): a clone alone has them.
     private static string FindDirectory()
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable("SLAPOS_WIRE_CAPTURES");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return System.IO.Directory.Exists(fromEnvironment)
-                ? fromEnvironment
-                : throw new InvalidOperationException($"SLAPOS_WIRE_CAPTURES={fromEnvironment} does not exist");
-        }
-
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SlapOS.Sdk.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            throw new InvalidOperationException($"no SlapOS.Sdk.sln above {AppContext.BaseDirectory}; set SLAPOS_WIRE_CAPTURES");
-        }
-
-        // ../shared/slap-wire next to the repository; a git worktree may sit one level deeper.
-        for (var up = dir.Parent; up is not null; up = up.Parent)
-        {
-            var candidate = Path.Combine(up.FullName, "shared", "slap-wire");
-            if (File.Exists(Path.Combine(candidate, "exchanges.jsonl")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"the wire captures (shared/slap-wire/exchanges.jsonl) were not found above {dir.FullName}; set SLAPOS_WIRE_CAPTURES");
+        var directory = RepositoryRoot.Combine("tests", "fixtures", "slap-wire");
+        return File.Exists(System.IO.Path.Combine(directory, "exchanges.jsonl"))
+            ? directory
+            : throw new InvalidOperationException($"the wire captures ({directory}/exchanges.jsonl) are missing from the checkout");
     }
 
     private static List<WireExchange> Load()
