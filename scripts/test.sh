@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need, starts a throwaway
 # PostgreSQL, runs every test project, stops what it started (also on failure) and prints
-# "N passed, N failed[, N skipped]" as its last line.
+# "N passed, N failed[, N skipped]" as its last line; it exits 0 exactly when that says 0 failed.
+# A crashed or aborted test host, a hung test (stopped after 5 minutes and named), a failed runner
+# self-check and anything the tests leaked each count as a failure (see scripts/lib/test-runner.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -59,59 +61,97 @@ else
   echo "0 passed, 1 failed"; exit 1
 fi
 
-# 3. Build once, then run every test project.
+# 3. What the host has before the run, so that the leak check (step 5) blames only this run: names
+#    carrying this run's tag (tests/Shared/TestRun.cs), new since now; databases new since now.
+tag=$(printf '%03x' $((RANDOM % 4096)))
+names_of() { # users | groups | links
+  case $1 in
+    users) cut -d: -f1 /etc/passwd ;;
+    groups) cut -d: -f1 /etc/group ;;
+    links) ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 ;;
+  esac | sort -u
+}
+databases() { pg_as "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -Atc 'SELECT datname FROM pg_database' 2>/dev/null | sort -u; }
+for kind in users groups links; do names_of "$kind" >"$work/before.$kind"; done
+databases >"$work/before.databases"
+
+# 4. Build once, prove the runner, then run every test project (scripts/lib/test-runner.sh counts).
 results="$work/results"
-mkdir -p "$results"
+mkdir -p "$results" "$work/tmp"
+chmod 1777 "$work/tmp"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# shellcheck source=lib/test-runner.sh
+. scripts/lib/test-runner.sh
 if ! dotnet build SlapOS.Sdk.sln -c Release -nologo -v quiet; then
   log "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
-status=0
+# The tests' temporary directories live in $work/tmp, and their processes carry the run's tag: both
+# tell this run's leftovers from those of other runs on the machine. No MSBuild nodes outlive a project.
+export TMPDIR="$work/tmp" SLAPOS_TEST_RUN_TAG="$tag" MSBUILDDISABLENODEREUSE=1
+log "run tag $tag, temporary directory $TMPDIR"
+
+# The runner's own check (about a minute): a crashed and a hung throwaway test must count as
+# failures. Always in CI; SLAPOS_TEST_RUNNER_SELFCHECK=0 skips it elsewhere.
+if [ "${CI:-false}" = true ] || [ "${SLAPOS_TEST_RUNNER_SELFCHECK:-1}" != 0 ]; then
+  log "running runner-selfcheck"
+  if scripts/test-runner-selfcheck.sh; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); broken="$broken runner-selfcheck"; log "FAILED runner-selfcheck"
+  fi
+fi
+
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   log "running $name"
-  dotnet test "$proj" -c Release --no-build -nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
-    --results-directory "$results" "$@" || status=1
+  run_test_project "$name" "$proj" "$results" "$@"
 done
+unset TMPDIR SLAPOS_TEST_RUN_TAG
 
-# 4. Nothing a test started may outlive the run: processes still running from the tests' temporary
-#    directories are reported as a failure, then stopped.
-#    On by default in CI (CI=true); set SLAPOS_TEST_LEAK_CHECK=0/1 to choose (other work on the same
-#    machine may use the same temporary names).
-leaks=""
-if [ "${SLAPOS_TEST_LEAK_CHECK:-${CI:-false}}" = 1 ] || [ "${SLAPOS_TEST_LEAK_CHECK:-${CI:-false}}" = true ]; then
-  leaks=$(ps -eo pid=,args= | grep -E '/tmp/slapos-[^ ]*' | grep -v -F "$work" | grep -v -E 'grep|test\.sh' || true)
-fi
-leaked=0
-if [ -n "$leaks" ]; then
-  leaked=1
-  log "processes left running by the tests:"; printf '%s\n' "$leaks" >&2
-  printf '%s\n' "$leaks" | awk '{print $1}' | xargs -r kill -9 2>/dev/null || true
-fi
-
-# 5. The summary line CI reads, summed over the TRX files.
-passed=0; failed=0; skipped=0; files=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
-  passed=$((passed + $(get passed)))
-  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  # Skipped tests are counted in total but not in executed (TRX leaves notExecuted at 0 for them).
-  skipped=$((skipped + $(get total) - $(get executed)))
+# 5. Leak check, on every run: what the tests of THIS run left behind is a failure, reported and
+#    removed. Processes: those carrying the run's tag in their environment or running from (or out
+#    of) its temporary directory, except the toolchain's own. Users, groups, links: new since step 3
+#    and named with the run's tag. Databases: new in this run's private PostgreSQL.
+leaks=0
+leak() { leaks=$((leaks + 1)); log "LEAK $*"; }
+for dir in /proc/[0-9]*; do
+  pid=${dir#/proc/}
+  [ "$pid" = $$ ] && continue
+  args=$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null) || continue
+  [ -n "$args" ] || continue
+  cwd=$(readlink "$dir/cwd" 2>/dev/null || true)
+  if tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qx "SLAPOS_TEST_RUN_TAG=$tag" \
+     || [[ "$args" == *"$work/tmp/"* ]] || [[ "$cwd" == "$work/tmp/"* ]]; then
+    case $args in *MSBuild.dll*|*VBCSCompiler*|*build-server*) continue ;; esac
+    leak "process $pid: $args"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
 done
+for kind in users groups links; do
+  names_of "$kind" | comm -13 "$work/before.$kind" - | grep -E "^[a-z]{2}${tag}[0-9a-f]{5}" >"$work/leaked.$kind" || true
+  while read -r name; do
+    leak "$kind: $name"
+    case $kind in
+      users) userdel "$name" >/dev/null 2>&1 || true ;;
+      groups) groupdel "$name" >/dev/null 2>&1 || true ;;
+      links) ip link del dev "$name" >/dev/null 2>&1 || true ;;
+    esac
+  done <"$work/leaked.$kind"
+done
+databases | comm -13 "$work/before.databases" - | while read -r db; do log "LEAK database: $db"; echo "$db"; done >"$work/leaked.databases"
+leaks=$((leaks + $(wc -l <"$work/leaked.databases")))
+if [ "$leaks" -gt 0 ]; then
+  failed=$((failed + 1)); broken="$broken leak-check"
+  log "FAILED leak-check: $leaks thing(s) the tests left behind (listed above)"
+fi
+
+# 6. The summary line CI reads; the exit code agrees with it (0 iff nothing failed).
 expected=$(ls tests/*/*.csproj | wc -l)
-if [ "$files" -lt "$expected" ]; then
-  log "only $files of $expected test projects produced results"
-  failed=$((failed + expected - files)); status=1
+ran=$(ls "$results"/*.log 2>/dev/null | wc -l)
+if [ "$ran" -lt "$expected" ]; then
+  log "only $ran of $expected test projects ran"; failed=$((failed + expected - ran))
 fi
-failed=$((failed + leaked))
-[ "$failed" -gt 0 ] && status=1
-if [ "$skipped" -gt 0 ]; then
-  echo "$passed passed, $failed failed, $skipped skipped"
-else
-  echo "$passed passed, $failed failed"
-fi
-exit $status
+[ -n "$broken" ] && log "failed beyond single tests:$broken"
+summary_line
+summary_status && exit 0
+exit 1

@@ -50,22 +50,40 @@ public sealed class KilledNodeTests(LiveMaster master) : IClassFixture<LiveMaste
 
         Assert.Equal(0, (await master.RunAsync(Node("software"))).ExitCode);
 
-        // Kill the agent as soon as it has started the second partition's processes.
-        var dll = Path.Combine(AppContext.BaseDirectory, "SlapOS.Cli.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, .. Node("instance"), "--master-url", master.Url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Kill the agent (SIGKILL) as soon as it supervises the second partition's processes: the run
+        // has applied one partition and not yet the last (partitions are processed one at a time).
+        var start = new ProcessStartInfo("dotnet", [CliProgram(), .. Node("instance"), "--master-url", master.Url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var killed = false;
+        int pid;
+        string[] appliedWhenKilled;
         using (var agent = Process.Start(start)!)
         {
+            pid = agent.Id;
+            var errors = agent.StandardError.ReadToEndAsync();
             while (await agent.StandardOutput.ReadLineAsync() is { } line)
             {
                 if (line.Contains("slappart1: supervising", StringComparison.Ordinal))
                 {
                     agent.Kill();
+                    killed = true;
                     break;
                 }
             }
 
             await agent.WaitForExitAsync();
+            appliedWhenKilled = AppliedPartitions();
+            Assert.True(killed, "the agent never reported supervising slappart1, so it was not killed mid-run: " + await errors);
+
+            // Really killed: gone, and ended by SIGKILL (128 + 9), not by finishing its run.
+            Assert.True(agent.HasExited);
+            Assert.Equal(128 + 9, agent.ExitCode);
         }
+
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid));
+
+        // Mid-run: a run had started (a partition applied) and had not finished (not every partition applied).
+        Assert.NotEmpty(appliedWhenKilled);
+        Assert.True(appliedWhenKilled.Length < Partitions, "every partition was applied before the kill: " + string.Join(", ", appliedWhenKilled));
 
         var again = await master.RunAsync(Node("instance"));
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
@@ -81,6 +99,22 @@ public sealed class KilledNodeTests(LiveMaster master) : IClassFixture<LiveMaste
             Assert.True(decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 1_000_000_000m, text);
         }
     }
+
+    /// <summary>
+    /// The CLI from its own build output: the copy beside the tests lacks the packages the ASP.NET shared
+    /// framework gives the test host (Microsoft.Extensions.Options…), so it cannot run as a process of its own.
+    /// </summary>
+    private static string CliProgram()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = SlapOS.Tests.RepositoryRoot.Combine("src", "SlapOS.Cli", "bin", output.Parent!.Name, output.Name, "SlapOS.Cli.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build the solution (scripts/test.sh does)");
+        return dll;
+    }
+
+    /// <summary>The partitions holding a <c>.timestamp</c>, written only when an instance run applied them.</summary>
+    private string[] AppliedPartitions() =>
+        [.. Enumerable.Range(0, Partitions).Select(i => $"slappart{i}").Where(p => File.Exists(Path.Combine(root, "srv", p, ".timestamp")))];
 
     private IEnumerable<Process> ServiceProcesses()
     {

@@ -11,7 +11,7 @@ public sealed class XmlGoldenTests(SlapproxyLikeMaster master) : IClassFixture<S
     /// <summary>Exchanges not replayed, and why.</summary>
     internal static readonly Dictionary<int, string> Excluded = new()
     {
-        [2] = "GET / redirects to slapproxy's web panel; we have none",
+        [2] = "GET / redirects to slapproxy's web panel (/panel/); ours redirects to /portal/ when the portal is mapped, which this master does not (MasterRootTests)",
         [4] = "needs slapproxy's default computer local_computer before any format; ours exist once formatted",
         [20] = "software product list (slapproxy configuration), not in our master",
         [21] = "software product list (slapproxy configuration), not in our master",

@@ -25,7 +25,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
 {
     private const string Computer = "COMP-REAL";
     private readonly string root = Directory.CreateTempSubdirectory("slapos-real-").FullName;
-    private readonly string id = Guid.NewGuid().ToString("N")[..6];
+    private readonly string id = SlapOS.Tests.TestRun.UniqueId();
     private WebApplication? master;
     private IHost? node;
     private string database = string.Empty;

@@ -14,7 +14,7 @@ namespace SlapOS.Providers.Tests.Formatting;
 /// </summary>
 internal sealed class RootNode
 {
-    private readonly string id = Guid.NewGuid().ToString("N")[..6];
+    private readonly string id = SlapOS.Tests.TestRun.UniqueId();
 
     public RootNode()
     {
