@@ -71,7 +71,7 @@ names_of() { # users | groups | links
     links) ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 ;;
   esac | sort -u
 }
-databases() { pg_as "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -Atc 'SELECT datname FROM pg_database' 2>/dev/null | sort -u; }
+databases() ( cd / && pg_as "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -Atc 'SELECT datname FROM pg_database' 2>/dev/null | sort -u )
 for kind in users groups links; do names_of "$kind" >"$work/before.$kind"; done
 databases >"$work/before.databases"
 
@@ -117,10 +117,10 @@ leak() { leaks=$((leaks + 1)); log "LEAK $*"; }
 for dir in /proc/[0-9]*; do
   pid=${dir#/proc/}
   [ "$pid" = $$ ] && continue
-  args=$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null) || continue
+  args=$(tr '\0' ' ' 2>/dev/null <"$dir/cmdline") || continue
   [ -n "$args" ] || continue
   cwd=$(readlink "$dir/cwd" 2>/dev/null || true)
-  if tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qx "SLAPOS_TEST_RUN_TAG=$tag" \
+  if tr '\0' '\n' 2>/dev/null <"$dir/environ" | grep -qx "SLAPOS_TEST_RUN_TAG=$tag" \
      || [[ "$args" == *"$work/tmp/"* ]] || [[ "$cwd" == "$work/tmp/"* ]]; then
     case $args in *MSBuild.dll*|*VBCSCompiler*|*build-server*) continue ;; esac
     leak "process $pid: $args"
