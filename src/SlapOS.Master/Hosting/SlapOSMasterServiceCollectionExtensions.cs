@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using SlapOS.Master;
 using SlapOS.Master.Allocation;
 using SlapOS.Master.Allocation.Policies;
@@ -26,6 +28,11 @@ public static class SlapOSMasterServiceCollectionExtensions
             .BindConfiguration(SlapOSMasterOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<SlapOSMasterLimitsOptions>()
+            .BindConfiguration(SlapOSMasterLimitsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IConfigureOptions<KestrelServerOptions>, SlapOS.Master.Api.Limits.KestrelBodyLimit>());
         services.AddOptions<AllocationOptions>().BindConfiguration(AllocationOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new MasterTelemetry(sp.GetService<IMeterFactory>()));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SlapOS.Master.Api.Limits;
 
 namespace SlapOS.Master.Portal;
 
@@ -24,7 +25,16 @@ internal static class PortalPipeline
 
         try
         {
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                RequestBodyLimit.Apply(context, RequestBodyKind.PortalForm);
+            }
+
             await page(context);
+        }
+        catch (Exception e) when (RequestBodyLimit.TooLarge(context, e) is { } tooLarge && !context.Response.HasStarted)
+        {
+            await PortalLayout.WriteAsync(context, "Too large", Message(tooLarge.Message), StatusCodes.Status413PayloadTooLarge);
         }
         catch (SlapException e) when (!context.Response.HasStarted)
         {

@@ -24,6 +24,39 @@ internal sealed class NodeLayout(IOptions<SlapOSSlaveOptions> options)
 
     public string LockPath => Path.Combine(InstanceRoot, LockFileName);
 
+    /// <summary>
+    /// Refuses a local release (<c>file://</c> URL or absolute path) that is not a <c>.cfg</c> profile, or that lies
+    /// outside <see cref="SlapOSSlaveOptions.LocalSoftwareDirectories"/> when they are set: a master names the URL.
+    /// </summary>
+    public void CheckLocalSoftware(string softwareReleaseUrl)
+    {
+        string path;
+        if (softwareReleaseUrl.StartsWith('/'))
+        {
+            path = softwareReleaseUrl;
+        }
+        else if (softwareReleaseUrl.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            path = new Uri(softwareReleaseUrl).LocalPath;
+        }
+        else
+        {
+            return;
+        }
+
+        path = Path.GetFullPath(path);
+        if (!path.EndsWith(".cfg", StringComparison.Ordinal))
+        {
+            throw new SlapValidationException("software_release", "a local release must be a buildout profile (.cfg)");
+        }
+
+        var allowed = Options.LocalSoftwareDirectories;
+        if (allowed.Count > 0 && !allowed.Any(d => path.StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            throw new SlapValidationException("software_release", "a local release must lie under SlapOS:Slave:LocalSoftwareDirectories");
+        }
+    }
+
     /// <summary>The partition's directory; the reference is validated so it never escapes the instance root.</summary>
     public string PartitionPath(string partitionReference) =>
         Path.Combine(InstanceRoot, SlapReference.Validate(partitionReference, "partition_reference"));

@@ -97,4 +97,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(71, LogLevel.Warning, "The computer certificate expires at {NotAfter} but could not be renewed")]
     public static partial void CertificateRenewalFailed(this ILogger logger, DateTimeOffset notAfter, Exception exception);
+
+    [LoggerMessage(72, LogLevel.Warning, "Certificate files {CertificateFile}: {What} (a previous run was stopped while writing them)")]
+    public static partial void CertificateFilesRecovered(this ILogger logger, string certificateFile, string what);
 }

@@ -25,6 +25,13 @@ public sealed class SlapOSSlaveOptions
     [Required]
     public string SoftwareRoot { get; set; } = "/opt/slapgrid";
 
+    /// <summary>
+    /// Directories a local software release (<c>file://</c> URL or absolute path) may come from. Empty (the
+    /// default): any local release must at least be a buildout profile (a <c>.cfg</c> file), so a master
+    /// cannot make the node read <c>/etc/shadow</c> as a profile; set it in production to close the rest.
+    /// </summary>
+    public IList<string> LocalSoftwareDirectories { get; } = [];
+
     /// <summary>How many partitions <c>format</c> ensures.</summary>
     [Range(1, 10_000)]
     public int PartitionAmount { get; set; } = 10;

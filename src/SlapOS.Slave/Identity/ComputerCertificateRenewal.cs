@@ -22,8 +22,18 @@ internal sealed class ComputerCertificateRenewal(
     public async Task<bool> RenewIfDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.CertificateFile is not { } certificateFile || settings.KeyFile is not { } keyFile
-            || settings.RenewalWindow <= TimeSpan.Zero || !File.Exists(certificateFile))
+        if (settings.CertificateFile is not { } certificateFile || settings.KeyFile is not { } keyFile)
+        {
+            return false;
+        }
+
+        // A renewal killed half-way is finished (or its leftovers removed) before anything reads the pair.
+        if (CertificateKeyFiles.Recover(certificateFile, keyFile) is { } recovered)
+        {
+            logger.CertificateFilesRecovered(certificateFile, recovered);
+        }
+
+        if (settings.RenewalWindow <= TimeSpan.Zero || !File.Exists(certificateFile))
         {
             return false;
         }
@@ -47,11 +57,14 @@ internal sealed class ComputerCertificateRenewal(
                 return false;
             }
 
-            // Both files first as temporaries, then renamed: a crash never leaves a key without its certificate.
-            await WriteTemporaryAsync(keyFile, renewed.KeyPem, UnixFileMode.UserRead | UnixFileMode.UserWrite, cancellationToken).ConfigureAwait(false);
-            await WriteTemporaryAsync(certificateFile, renewed.CertificatePem, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken).ConfigureAwait(false);
-            File.Move(keyFile + ".new", keyFile, overwrite: true);
-            File.Move(certificateFile + ".new", certificateFile, overwrite: true);
+            await CertificateKeyFiles.WriteAsync(
+                certificateFile,
+                keyFile,
+                renewed,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                prepare: null,
+                cancellationToken).ConfigureAwait(false);
             using var fresh = X509Certificate2.CreateFromPem(renewed.CertificatePem);
             logger.CertificateRenewed(new DateTimeOffset(fresh.NotAfter.ToUniversalTime(), TimeSpan.Zero));
             return true;
@@ -61,20 +74,5 @@ internal sealed class ComputerCertificateRenewal(
             logger.CertificateRenewalFailed(notAfter, ex);
             return false;
         }
-    }
-
-    private static async Task WriteTemporaryAsync(string path, string content, UnixFileMode mode, CancellationToken cancellationToken)
-    {
-        var temporary = path + ".new";
-        File.Delete(temporary);
-        var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            streamOptions.UnixCreateMode = mode;
-        }
-
-        await using var stream = new FileStream(temporary, streamOptions);
-        await using var writer = new StreamWriter(stream);
-        await writer.WriteAsync(content.AsMemory(), cancellationToken).ConfigureAwait(false);
     }
 }

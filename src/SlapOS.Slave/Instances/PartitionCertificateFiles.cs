@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using SlapOS.Slave.Identity;
 
 namespace SlapOS.Slave.Instances;
 
@@ -21,11 +22,15 @@ internal static class PartitionCertificateFiles
 
     public static string CaPath(string partitionPath) => Path.Combine(partitionPath, "etc", "ssl", "master-ca.crt");
 
-    /// <summary>Whether the files hold a certificate for <paramref name="instanceReference"/> that is still good at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Whether the files hold a certificate for <paramref name="instanceReference"/>, still good at <paramref name="now"/>,
+    /// with its own key. A write stopped half-way is completed or cleaned first.
+    /// </summary>
     public static bool AreCurrent(string partitionPath, string instanceReference, DateTimeOffset now)
     {
         var path = CertificatePath(partitionPath);
-        if (!File.Exists(path) || !File.Exists(KeyPath(partitionPath)))
+        CertificateKeyFiles.Recover(path, KeyPath(partitionPath));
+        if (!CertificateKeyFiles.MatchOnDisk(path, KeyPath(partitionPath)))
         {
             return false;
         }
@@ -46,8 +51,14 @@ internal static class PartitionCertificateFiles
     {
         var directory = Path.Combine(partitionPath, "etc", "ssl");
         Directory.CreateDirectory(directory);
-        await WriteFileAsync(CertificatePath(partitionPath), pair.CertificatePem, user, UnixFileMode.UserRead, cancellationToken).ConfigureAwait(false);
-        await WriteFileAsync(KeyPath(partitionPath), pair.KeyPem, user, UnixFileMode.UserRead, cancellationToken).ConfigureAwait(false);
+        await CertificateKeyFiles.WriteAsync(
+            CertificatePath(partitionPath),
+            KeyPath(partitionPath),
+            pair,
+            UnixFileMode.UserRead,
+            UnixFileMode.UserRead,
+            Owned(user) ? (temporary, ct) => ChownAsync(user!, temporary, ct) : null,
+            cancellationToken).ConfigureAwait(false);
         if (caPem is not null)
         {
             await WriteFileAsync(CaPath(partitionPath), caPem, user, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken).ConfigureAwait(false);
@@ -75,9 +86,11 @@ internal static class PartitionCertificateFiles
         }
 
         await using (var stream = new FileStream(temporary, options))
-        await using (var writer = new StreamWriter(stream))
         {
+            await using var writer = new StreamWriter(stream);
             await writer.WriteAsync(content.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
         }
 
         if (Owned(user))

@@ -23,17 +23,19 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
 
     private readonly HttpClient _http;
     private readonly ILogger _logger;
+    private readonly long _maxAnswerBytes;
 
     // (computer, partition) → instance_guid, learned from computer documents: the JSON API names instances, not partitions.
     private readonly ConcurrentDictionary<(string Computer, string Partition), string> _instances = new();
 
     /// <summary>Creates the client over <paramref name="http"/> (its base address is the master URL).</summary>
-    public JsonSlapMasterClient(HttpClient http, IOptions<SlapOSSlaveOptions> options, ILogger<JsonSlapMasterClient>? logger = null)
+    public JsonSlapMasterClient(HttpClient http, IOptions<SlapOSSlaveOptions> options, ILogger<JsonSlapMasterClient>? logger = null, IOptions<SlapMasterClientOptions>? clientOptions = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         _http = http;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _maxAnswerBytes = clientOptions?.Value.MaxAnswerBytes ?? MasterHttp.DefaultMaxAnswerBytes;
     }
 
     /// <inheritdoc />
@@ -366,7 +368,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await MasterHttp.SendAsync(_http, request, cancellationToken);
         MasterClientLog.Answered(_logger, Api, endpoint, (int)response.StatusCode);
-        var text = await MasterHttp.ReadTextAsync(response, cancellationToken);
+        var text = await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken);
         JsonDocument? document = null;
         try
         {

@@ -34,6 +34,13 @@ public sealed class SlapMasterClientOptions
     [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The largest answer the node reads from its master, counted after decompression whatever the framing
+    /// (Content-Length, chunked, gzip); a larger one fails the call. Default 64 MiB.
+    /// </summary>
+    [Range(64L * 1024, 4L * 1024 * 1024 * 1024)]
+    public long MaxAnswerBytes { get; set; } = MasterHttp.DefaultMaxAnswerBytes;
+
     /// <summary>How many times a transient failure (connection error, 5xx, 429) is retried.</summary>
     [Range(1, 20)]
     public int MaxRetries { get; set; } = 3;

@@ -18,6 +18,7 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     private readonly HttpClient _http;
     private readonly SlapOSSlaveOptions _options;
     private readonly ILogger _logger;
+    private readonly long _maxAnswerBytes;
 
     // Instance reference → (computer, partition), learned from computer documents: the XML API names a
     // requesting instance by its partition.
@@ -25,13 +26,14 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     private readonly Lock _partitionsLock = new();
 
     /// <summary>Creates the client over <paramref name="http"/> (its base address is the master URL).</summary>
-    public XmlSlapMasterClient(HttpClient http, IOptions<SlapOSSlaveOptions> options, ILogger<XmlSlapMasterClient>? logger = null)
+    public XmlSlapMasterClient(HttpClient http, IOptions<SlapOSSlaveOptions> options, ILogger<XmlSlapMasterClient>? logger = null, IOptions<SlapMasterClientOptions>? clientOptions = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         _http = http;
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _maxAnswerBytes = clientOptions?.Value.MaxAnswerBytes ?? MasterHttp.DefaultMaxAnswerBytes;
     }
 
     /// <inheritdoc />
@@ -253,7 +255,7 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(fields) };
         using var response = await SendAsync(request, endpoint, notFound, cancellationToken);
-        return await MasterHttp.ReadTextAsync(response, cancellationToken);
+        return await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken);
     }
 
     private Task<object?> SendForMarshalAsync(HttpRequestMessage request, string operation, Func<SlapException> notFound, CancellationToken cancellationToken) =>
@@ -262,8 +264,8 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
     private async Task<object?> SendForMarshalAsync(HttpRequestMessage request, string operation, Func<string, SlapException> notFound, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(request, operation, notFound, cancellationToken);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return await SlapMarshal.ReadAsync(body, SlapMarshalLimits.Default with { MaxDocumentSize = MasterHttp.MaxAnswerBytes, MaxElements = 10_000_000 }, cancellationToken);
+        await using var body = await MasterHttp.OpenAsync(response, _maxAnswerBytes, cancellationToken);
+        return await SlapMarshal.ReadAsync(body, SlapMarshalLimits.Default with { MaxDocumentSize = _maxAnswerBytes, MaxElements = 10_000_000 }, cancellationToken);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string operation, Func<string, SlapException> notFound, CancellationToken cancellationToken)
@@ -279,7 +281,7 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
 
         using (response)
         {
-            var reason = Reason(await MasterHttp.ReadTextAsync(response, cancellationToken), operation, status);
+            var reason = Reason(await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken), operation, status);
             MasterClientLog.Refused(_logger, Api, operation, status, reason);
             throw response.StatusCode switch
             {

@@ -37,6 +37,7 @@ internal sealed class SoftwareRun(
         try
         {
             SlapReference.ValidateSoftwareReleaseUrl(url);
+            layout.CheckLocalSoftware(url);
             var build = new SoftwareBuild(url, layout.SoftwareRoot);
             return installation.RequestedState == SupplyState.Destroyed
                 ? await RemoveAsync(installation, build, progress, cancellationToken).ConfigureAwait(false)

@@ -106,8 +106,9 @@ public sealed class HostileBodyTests(LoopbackMaster master) : IClassFixture<Loop
         var answer = await RawHttp.SendAsync(master.Url, "/requestComputerPartition", "application/x-www-form-urlencoded", body, chunked);
 
         AssertRefused(answer);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, answer.Status);
         Assert.StartsWith("text/html", answer.ContentType, StringComparison.Ordinal);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(answer.Body, "<p>body: [^<]+</p>"), answer.ToString());
+        Assert.Contains("<p>The request body is larger than 8388608 bytes.</p>", answer.Body, StringComparison.Ordinal);
         await AssertStillServingAsync(computer);
     }
 
@@ -124,7 +125,7 @@ public sealed class HostileBodyTests(LoopbackMaster master) : IClassFixture<Loop
 
         AssertRefused(answer);
         Assert.Equal(413, answer.Json().GetProperty("status").GetInt32());
-        Assert.Contains("larger than", answer.Json().GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal("The request body is larger than 4194304 bytes.", answer.Json().GetProperty("title").GetString());
         await AssertStillServingAsync(computer);
     }
 

@@ -31,13 +31,32 @@ public class LoopbackMaster : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
+        foreach (var (key, value) in Settings)
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Services.AddSlapOSMaster(m => Configure(m.UseSqlite(Path.Combine(_directory, "master.db"))));
         _app = builder.Build();
         _app.MapSlapOSMaster();
+        if (MapPortal)
+        {
+            _app.MapSlapOSPortal();
+        }
+
         await _app.StartAsync();
         Url = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(100) };
     }
+
+    /// <summary>More configuration keys for derived fixtures.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
+    /// <summary>Whether derived fixtures also map the portal.</summary>
+    protected virtual bool MapPortal => false;
+
+    /// <summary>The running master's services.</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>More master configuration (allocation policies…) for derived fixtures.</summary>
     protected virtual void Configure(ISlapOSMasterBuilder master)

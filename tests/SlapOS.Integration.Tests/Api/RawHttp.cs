@@ -10,7 +10,7 @@ namespace SlapOS.Integration.Tests.Api;
 /// </summary>
 internal static class RawHttp
 {
-    public static async Task<Answer> SendAsync(Uri server, string path, string contentType, Stream body, bool chunked)
+    public static async Task<Answer> SendAsync(Uri server, string path, string contentType, Stream body, bool chunked, params (string Name, string Value)[] headers)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port);
@@ -20,6 +20,7 @@ internal static class RawHttp
             .Append("Host: ").Append(server.Authority).Append("\r\n")
             .Append("Content-Type: ").Append(contentType).Append("\r\n")
             .Append(chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {body.Length}\r\n")
+            .Append(string.Concat(headers.Select(h => h.Name + ": " + h.Value + "\r\n")))
             .Append("Connection: close\r\n\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
 
@@ -111,28 +112,31 @@ internal static class RawHttp
         return new Answer(status, contentType, body);
     }
 
+    /// <summary>Undoes chunked framing; chunk sizes count bytes, so it works on the UTF-8 bytes, not the characters.</summary>
     private static string Dechunk(string body)
     {
-        var result = new StringBuilder();
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var result = new MemoryStream();
         var position = 0;
-        while (position < body.Length)
+        while (position < bytes.Length)
         {
-            var lineEnd = body.IndexOf("\r\n", position, StringComparison.Ordinal);
+            var lineEnd = bytes.AsSpan(position).IndexOf("\r\n"u8);
             if (lineEnd < 0)
             {
                 break;
             }
 
-            var size = Convert.ToInt32(body[position..lineEnd], 16);
+            var size = Convert.ToInt32(Encoding.ASCII.GetString(bytes, position, lineEnd), 16);
             if (size == 0)
             {
                 break;
             }
 
-            result.Append(body, lineEnd + 2, Math.Min(size, body.Length - lineEnd - 2));
-            position = lineEnd + 2 + size + 2;
+            var start = position + lineEnd + 2;
+            result.Write(bytes, start, Math.Min(size, bytes.Length - start));
+            position = start + size + 2;
         }
 
-        return result.ToString();
+        return Encoding.UTF8.GetString(result.ToArray());
     }
 }

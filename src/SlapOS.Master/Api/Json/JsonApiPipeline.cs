@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using SlapOS.Master.Api.Limits;
 using Microsoft.Net.Http.Headers;
 
 namespace SlapOS.Master.Api.Json;
@@ -12,9 +12,6 @@ namespace SlapOS.Master.Api.Json;
 /// </summary>
 internal static class JsonApiPipeline
 {
-    /// <summary>The largest request body accepted (parameters are bounded to 1 MiB of text).</summary>
-    public const int MaxBodyBytes = 4 * 1024 * 1024;
-
     private const string NotUnderstood = "The browser (or proxy) sent a request that this server could not understand.";
     private const string NotAcceptable = "The resource identified by the request is only capable of generating response entities which have content characteristics not acceptable according to the accept headers sent in the request.";
 
@@ -36,29 +33,20 @@ internal static class JsonApiPipeline
                 return;
             }
 
-            if (context.Request.ContentLength > MaxBodyBytes)
-            {
-                await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {MaxBodyBytes} bytes.");
-                return;
-            }
-
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            {
-                limit.MaxRequestBodySize = MaxBodyBytes;
-            }
-
             JsonDocument document;
             try
             {
+                RequestBodyLimit.Apply(context, RequestBodyKind.Json);
                 document = await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { MaxDepth = 64 }, context.RequestAborted);
+            }
+            catch (Exception e) when (RequestBodyLimit.TooLarge(context, e) is { } tooLarge)
+            {
+                await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, tooLarge.Message);
+                return;
             }
             catch (Exception e) when (e is JsonException or BadHttpRequestException)
             {
-                var tooLarge = e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
-                await JsonApiResponses.WriteErrorAsync(
-                    context,
-                    tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-                    tooLarge ? $"The request body is larger than {MaxBodyBytes} bytes." : NotUnderstood);
+                await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, NotUnderstood);
                 return;
             }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SlapOS.Master.Api.Limits;
 using SlapOS.Wire;
 
 namespace SlapOS.Master.Api.Xml;
@@ -21,6 +22,11 @@ internal static class XmlApiPipeline
         catch (SlapException e)
         {
             await XmlApiResponses.WriteErrorAsync(context, XmlApiResponses.StatusOf(e.Kind), e.Message);
+            return;
+        }
+        catch (Exception e) when (RequestBodyLimit.TooLarge(context, e) is { } tooLarge && !context.Response.HasStarted)
+        {
+            await XmlApiResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, tooLarge.Message);
             return;
         }
 

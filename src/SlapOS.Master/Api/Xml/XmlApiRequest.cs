@@ -1,15 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
+using SlapOS.Master.Api.Limits;
 
 namespace SlapOS.Master.Api.Xml;
 
 /// <summary>The fields of one XML API call: the query string for GETs, the form for POSTs.</summary>
 internal sealed class XmlApiRequest(IReadOnlyDictionary<string, StringValues> fields)
 {
-    /// <summary>The largest form accepted (a format upload of 1,000 partitions fits well within it).</summary>
-    public const int MaxBodyBytes = 8 * 1024 * 1024;
-
     public static async Task<XmlApiRequest> ReadAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method))
@@ -17,11 +15,7 @@ internal sealed class XmlApiRequest(IReadOnlyDictionary<string, StringValues> fi
             return new XmlApiRequest(context.Request.Query.ToDictionary(q => q.Key, q => q.Value));
         }
 
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            throw new SlapValidationException("body", $"is larger than {MaxBodyBytes} bytes");
-        }
-
+        var limit = RequestBodyLimit.Apply(context, RequestBodyKind.XmlForm);
         if (!context.Request.HasFormContentType)
         {
             // The slap library always posts forms; anything else carries no field.
@@ -30,7 +24,7 @@ internal sealed class XmlApiRequest(IReadOnlyDictionary<string, StringValues> fi
 
         try
         {
-            var form = await context.Request.ReadFormAsync(new FormOptions { ValueLengthLimit = MaxBodyBytes, KeyLengthLimit = 256, ValueCountLimit = 256 }, context.RequestAborted);
+            var form = await context.Request.ReadFormAsync(new FormOptions { ValueLengthLimit = (int)Math.Min(int.MaxValue, limit), KeyLengthLimit = 256, ValueCountLimit = 256 }, context.RequestAborted);
             var fields = context.Request.Query.ToDictionary(q => q.Key, q => q.Value);
             foreach (var (key, value) in form)
             {
@@ -38,6 +32,10 @@ internal sealed class XmlApiRequest(IReadOnlyDictionary<string, StringValues> fi
             }
 
             return new XmlApiRequest(fields);
+        }
+        catch (Exception e) when (RequestBodyLimit.TooLarge(context, e) is { } tooLarge && !ReferenceEquals(tooLarge, e))
+        {
+            throw tooLarge;
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
         {
