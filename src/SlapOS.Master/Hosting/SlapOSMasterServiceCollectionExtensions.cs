@@ -37,6 +37,8 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
         services.TryAddSingleton<SlapOS.Master.Api.Onboarding.OnboardingTokenStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
+        services.TryAddSingleton<SlapOS.Master.Administration.AdministratorRecord>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Administration.AdministratorBootstrapNotice>());
 
         var builder = new SlapOSMasterBuilder(services);
 
