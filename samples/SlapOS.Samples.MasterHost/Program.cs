@@ -88,9 +88,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or IOException)
 {
-    // Bad configuration: one clear line, not a stack trace.
+    // Bad configuration (or a port already taken): one clear line, not a stack trace.
     await Console.Error.WriteLineAsync($"slapos master: {e.Message}");
     return 1;
 }

@@ -16,17 +16,45 @@ internal static class MasterCommandLine
 {
     public const string Usage = "usage: admin issue --person REFERENCE --out DIRECTORY [--master-url https://HOST:PORT] [host configuration: --SlapOS:Master:…=…]";
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "admin";
+    public static bool IsCommand(string[] args) => CommandIndex(args) >= 0;
+
+    /// <summary>Where <c>admin</c> is: the first word that is neither an option nor an option's value (host configuration may come first).</summary>
+    private static int CommandIndex(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            return args[i] == "admin" ? i : -1;
+        }
+
+        return -1;
+    }
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var index = CommandIndex(args);
+        var options = Parse(args.AsSpan()[..Math.Max(index, 0)]);
+        args = args[index..];
         if (args.Length < 2 || args[1] != "issue")
         {
             await error.WriteLineAsync(args.Length > 1 && args[1] is not ("--help" or "-h") ? $"slapos master: unknown command 'admin {args[1]}'; {Usage}" : Usage).ConfigureAwait(false);
             return 2;
         }
 
-        var options = Parse(args.AsSpan(2));
+        foreach (var (key, value) in Parse(args.AsSpan(2)))
+        {
+            options[key] = value;
+        }
+
         if (!options.TryGetValue("person", out var person) || !options.TryGetValue("out", out var directory))
         {
             await error.WriteLineAsync($"slapos master: admin issue needs --person and --out; {Usage}").ConfigureAwait(false);
