@@ -71,7 +71,7 @@ public sealed class SecureWalkthroughTests : IDisposable
         Assert.Contains($"slapos configure client --master-url {api}", issued.Output, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(admin, "client.key")));
         var certificate = await File.ReadAllTextAsync(Path.Combine(admin, "client.crt"));
-        var again = await RunAsync(Dll("SlapOS.Samples.MasterHost"), ["admin", "issue", "--person", "root", "--out", admin, .. masterConfiguration]);
+        var again = await RunAsync(Dll("SlapOS.Samples.MasterHost"), [.. masterConfiguration, "admin", "issue", "--person", "root", "--out", admin]);
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
         Assert.Contains("Kept the valid administrator certificate", again.Output, StringComparison.Ordinal);
         Assert.Equal(certificate, await File.ReadAllTextAsync(Path.Combine(admin, "client.crt")));
@@ -129,6 +129,56 @@ public sealed class SecureWalkthroughTests : IDisposable
         // Without a certificate the API is out of reach: the handshake fails.
         using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { Timeout = TimeSpan.FromSeconds(10) };
         await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.PostAsync(new Uri($"{api}/slapos.allDocs.WIP.compute_node_list"), new StringContent("{}")));
+    }
+
+    [Fact]
+    public async Task Admin_issue_is_refused_with_one_line_to_a_caller_who_cannot_read_the_ca_key()
+    {
+        string[] configuration = [$"--SlapOS:Master:Identity:Directory={Path.Combine(root, "ca")}", $"--SlapOS:Master:Sqlite:Path={Path.Combine(root, "master.db")}"];
+        var first = await RunAsync(Dll("SlapOS.Samples.MasterHost"), ["admin", "issue", "--person", "root", "--out", Path.Combine(root, "admin"), .. configuration]);
+        Assert.True(first.ExitCode == 0, first.Error);
+
+        // The CA key is 0600: another user (root reads everything, so the command runs as nobody) cannot read it.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(root, "ca", "ca.key")));
+        File.SetUnixFileMode(root, (UnixFileMode)0b111_111_111);
+        string[] command = [Dll("SlapOS.Samples.MasterHost"), "admin", "issue", "--person", "mallory", "--out", Path.Combine(root, "stolen"),
+            configuration[0], $"--SlapOS:Master:Sqlite:Path={Path.Combine(root, "other.db")}"];
+        var asOther = Environment.UserName == "root"
+            ? new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", $"HOME={root}", "DOTNET_CLI_HOME=" + root, "dotnet", .. command])
+            : new ProcessStartInfo("dotnet", command);
+        if (Environment.UserName != "root")
+        {
+            File.SetUnixFileMode(Path.Combine(root, "ca", "ca.key"), UnixFileMode.None);
+        }
+
+        asOther.RedirectStandardOutput = true;
+        asOther.RedirectStandardError = true;
+        asOther.WorkingDirectory = root;
+        using var process = Process.Start(asOther)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(CommandTimeout))
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        Assert.Equal(1, process.ExitCode);
+        var message = (await error).Trim();
+        Assert.StartsWith("slapos master: cannot read the certificate authority's key", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+        Assert.Single(message.Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(root, "stolen")));
+        _ = await output;
     }
 
     private async Task<string> SlaposAsync(params string[] args)
