@@ -1,12 +1,21 @@
-using SlapOS;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using SlapOS;
 using SlapOS.Master;
+using SlapOS.Samples.MasterHost;
 
 // A SlapOS master: the JSON API v0, the legacy XML slap API and HATEOAS on one web host.
 //   dotnet run --project samples/SlapOS.Samples.MasterHost -- --urls http://127.0.0.1:8080 \
 //     --SlapOS:Master:Security:Mode=InsecureLoopback --SlapOS:Master:Sqlite:Path=master.db
 // PostgreSQL:  --SlapOS:Master:PostgreSql:ConnectionString="Host=...;Database=..."
-// Mutual TLS:  --urls https://0.0.0.0:8443 --SlapOS:Master:Security:Mode=MutualTls --SlapOS:Master:Identity:Directory=/var/lib/slapos/ca
+// Mutual TLS (the default mode): the API on MasterHost:ApiPort (5443), onboarding on MasterHost:OnboardingPort (5444):
+//   --SlapOS:Master:Identity:Directory=/var/lib/slapos/ca [--MasterHost:Address=0.0.0.0 --MasterHost:ApiPort=5443 --MasterHost:OnboardingPort=5444]
+// The first administrator, made locally by whoever can read the CA key (same configuration, instead of serving):
+//   ... admin issue --person root --out ~/.slapos/admin [--master-url https://host:5443]
 var builder = WebApplication.CreateBuilder(args);
 var configuration = builder.Configuration;
 var mutualTls = !string.Equals(configuration["SlapOS:Master:Security:Mode"], nameof(SlapOSSecurityMode.InsecureLoopback), StringComparison.OrdinalIgnoreCase);
@@ -28,22 +37,60 @@ builder.Services.AddSlapOSMaster(master =>
     }
 });
 
+var listen = configuration.GetSection(MasterHostListenOptions.SectionName).Get<MasterHostListenOptions>() ?? new MasterHostListenOptions();
 if (mutualTls)
 {
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseSlapOSMutualTls());
+    if (listen.Problem() is { } problem)
+    {
+        await Console.Error.WriteLineAsync($"slapos master: {problem}");
+        return 2;
+    }
+
+    var address = IPAddress.Parse(listen.Address);
+    builder.WebHost.UseKestrel(kestrel =>
+    {
+        kestrel.UseSlapOSMutualTls();                                                  // before Listen
+        kestrel.Listen(address, listen.ApiPort, endpoint => endpoint.UseHttps());      // the API: client certificate required
+        kestrel.ListenSlapOSOnboarding(address, listen.OnboardingPort);               // onboarding: no client certificate
+    });
 }
 
 var app = builder.Build();
+
+// `admin issue …` runs instead of serving, with this very configuration.
+if (await app.RunSlapOSMasterCommandAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 app.MapSlapOSMaster();
 app.MapSlapOSPortal();   // the web portal at /portal/
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    if (mutualTls)
+    {
+        MasterHostLog.Api(app.Logger, listen.Url(listen.ApiPort));
+        MasterHostLog.Onboarding(app.Logger, listen.Url(listen.OnboardingPort));
+        var caPem = app.Services.GetRequiredService<ICertificateAuthority>().GetCaCertificatePemAsync(app.Lifetime.ApplicationStopping).GetAwaiter().GetResult();
+        using var ca = X509Certificate2.CreateFromPem(caPem);
+        MasterHostLog.Ca(app.Logger, Convert.ToHexString(SHA256.HashData(ca.RawData)));
+        return;
+    }
+
+    foreach (var url in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+    {
+        MasterHostLog.Insecure(app.Logger, url);
+    }
+});
+
 try
 {
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or IOException)
 {
-    // Bad configuration: one clear line, not a stack trace.
+    // Bad configuration (or a port already taken): one clear line, not a stack trace.
     await Console.Error.WriteLineAsync($"slapos master: {e.Message}");
     return 1;
 }

@@ -40,39 +40,11 @@ internal static class OnboardingClient
             returnedCa);
     }
 
-    /// <summary>Writes the key (0600), certificate and CA certificate (0644) into <paramref name="directory"/>; the key is written atomically.</summary>
+    /// <summary>Writes the key (0600), certificate and CA certificate (0644) into <paramref name="directory"/>, each file whole.</summary>
     public static (string Key, string Certificate, string Ca) Write(Credentials credentials, string directory, string name)
     {
-        Directory.CreateDirectory(directory);
-        var key = Path.Combine(Path.GetFullPath(directory), name + ".key");
-        var certificate = Path.Combine(Path.GetFullPath(directory), name + ".crt");
-        var ca = Path.Combine(Path.GetFullPath(directory), "ca.crt");
-        WriteFile(key, credentials.KeyPem, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        const UnixFileMode Public = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-        WriteFile(certificate, credentials.CertificatePem, Public);
-        WriteFile(ca, credentials.CaCertificatePem, Public);
-        return (key, certificate, ca);
-    }
-
-    private static void WriteFile(string path, string content, UnixFileMode mode)
-    {
-        var temporary = path + ".tmp";
-        File.Delete(temporary);
-
-        // Created with its final mode: the key is never readable by others, even for an instant.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = mode;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(content);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        var files = CredentialFiles.Write(directory, name, credentials.KeyPem, credentials.CertificatePem, credentials.CaCertificatePem);
+        return (files.KeyFile, files.CertificateFile, files.CaFile);
     }
 
     private static async Task<string> FetchCaAsync(Uri master, CancellationToken cancellationToken)

@@ -66,6 +66,39 @@ internal static class ComputerCommand
             return 0;
         });
 
-        return new Command("computer", "The computers of the cloud") { list, info };
+        return new Command("computer", "The computers of the cloud") { list, info, Token() };
+    }
+
+    /// <summary>
+    /// <c>slapos computer token COMP-1</c>: a one-time onboarding token for that computer's node (an administrator's
+    /// or the owner's call; an administrator's token for an unknown computer enrols it). The token alone is printed,
+    /// so that <c>T=$(slapos computer token COMP-1)</c> works.
+    /// </summary>
+    private static Command Token()
+    {
+        var reference = new Argument<string>("reference") { Description = "Reference of the computer to enrol" };
+        var ttl = new Option<int?>("--ttl-seconds") { Description = "How long the token is valid (default one hour, at most 7 days)" };
+        var token = new Command("token", "Create a one-time onboarding token for a computer (for 'slapos node register')") { reference, ttl };
+        token.SetAction(async (parseResult, cancellationToken) =>
+        {
+            using var client = GlobalOptions.CreateClient(parseResult);
+            var body = new JsonObject { ["computer_guid"] = parseResult.GetValue(reference) };
+            if (parseResult.GetValue(ttl) is { } seconds)
+            {
+                body["ttl_seconds"] = seconds;
+            }
+
+            var result = await client.CallAsync("slapos.post.v0.compute_node_token", body, cancellationToken);
+            if (parseResult.GetValue(GlobalOptions.Json))
+            {
+                Output.Json(parseResult.InvocationConfiguration.Output, result);
+                return 0;
+            }
+
+            parseResult.InvocationConfiguration.Output.WriteLine(result["token"]?.GetValue<string>());
+            parseResult.InvocationConfiguration.Error.WriteLine($"slapos: one-time token for computer '{parseResult.GetValue(reference)}', valid until {result["expires"]}");
+            return 0;
+        });
+        return token;
     }
 }

@@ -13,12 +13,15 @@ internal static class ConfigureCommand
 {
     private static readonly Option<string?> Person = new("--person") { Description = "Your reference on the master (with --token)" };
     private static readonly Option<string?> Token = new("--token") { Description = "A one-time onboarding token an administrator created for you" };
+    private static readonly Option<string?> KeyFile = new("--key-file") { Description = "Your existing private key (with --cert-file and --master-ca-file), e.g. from the master's 'admin issue'" };
+    private static readonly Option<string?> CertificateFile = new("--cert-file") { Description = "Your existing client certificate" };
+    private static readonly Option<string?> CaFile = new("--master-ca-file") { Description = "The master's CA certificate" };
 
     public static Command Create()
     {
-        var client = new Command("client", "Write the client configuration (master URL, and with --token your certificate)")
+        var client = new Command("client", "Write the client configuration (master URL, and your certificate: obtained with --token, or existing files)")
         {
-            Person, Token, RegisterCommand.CertificateDirectory, RegisterCommand.OnboardingUrl, RegisterCommand.CaSha256,
+            Person, Token, RegisterCommand.CertificateDirectory, RegisterCommand.OnboardingUrl, RegisterCommand.CaSha256, KeyFile, CertificateFile, CaFile,
         };
         client.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -40,10 +43,48 @@ internal static class ConfigureCommand
                 files = OnboardingClient.Write(credentials, directory, "client");
             }
 
+            else if (ExistingFiles(parseResult) is { } existing)
+            {
+                files = existing;
+            }
+
             ClientConfiguration.Save(path, url, files);
             parseResult.InvocationConfiguration.Output.WriteLine($"Wrote {path}");
             return 0;
         });
         return new Command("configure", "Configure this machine") { client };
+    }
+
+    /// <summary>The key, certificate and CA files named on the command line: all three or none, each existing and the key matching the certificate.</summary>
+    private static (string Key, string Certificate, string Ca)? ExistingFiles(ParseResult parseResult)
+    {
+        string?[] given = [parseResult.GetValue(KeyFile), parseResult.GetValue(CertificateFile), parseResult.GetValue(CaFile)];
+        if (given.All(g => g is null))
+        {
+            return null;
+        }
+
+        if (given.Any(g => g is null))
+        {
+            throw new CliException("pass --key-file, --cert-file and --master-ca-file together", 2);
+        }
+
+        var paths = given.Select(g => Path.GetFullPath(g!)).ToArray();
+        if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
+        {
+            throw new CliException($"'{missing}' does not exist", 2);
+        }
+
+        try
+        {
+            using var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(paths[1], paths[0]);
+            using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(paths[2]));
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CliException($"{paths[1]} with {paths[0]} and {paths[2]} are not a certificate, its key and a CA certificate: {e.Message}", 2);
+        }
+
+        return (paths[0], paths[1], paths[2]);
     }
 }

@@ -44,6 +44,9 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
         services.TryAddSingleton<SlapOS.Master.Api.Onboarding.OnboardingTokenStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.MasterTlsStartup>());
+        services.TryAddSingleton<SlapOS.Master.Administration.AdministratorRecord>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Administration.AdministratorBootstrapNotice>());
 
         var builder = new SlapOSMasterBuilder(services);
 

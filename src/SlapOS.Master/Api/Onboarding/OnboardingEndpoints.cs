@@ -49,15 +49,35 @@ internal static class OnboardingEndpoints
     {
         var reference = JsonDocuments.RequiredString(body, "computer_guid");
         var caller = context.GetSlapIdentity();
-        var computer = await context.RequestServices.GetRequiredService<ISlapMaster>().GetComputerAsync(reference, cancellationToken);
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        if (caller.IsAdmin)
+        {
+            // An administrator enrols a new computer: it exists from its token on, and its node formats it after registering.
+            await RegisterIfNewAsync(master, reference, cancellationToken);
+            return CreateToken(context, body, new SlapIdentity(IdentityKind.Computer, reference));
+        }
+
+        var computer = await master.GetComputerAsync(reference, cancellationToken);
 
         // Only a person: a computer does not enrol itself (it renews with compute_node_certificate).
-        if (!(caller.IsAdmin || (caller.Kind == IdentityKind.Person && computer.OwnerReference == caller.Reference)))
+        if (!(caller.Kind == IdentityKind.Person && computer.OwnerReference == caller.Reference))
         {
             throw new SlapForbiddenException($"{caller.Kind.ToString().ToLowerInvariant()} '{caller.Reference}' may not create an onboarding token for computer '{reference}'");
         }
 
         return CreateToken(context, body, new SlapIdentity(IdentityKind.Computer, reference));
+    }
+
+    private static async Task RegisterIfNewAsync(ISlapMaster master, string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await master.GetComputerAsync(reference, cancellationToken);
+        }
+        catch (SlapNotFoundException)
+        {
+            await master.RegisterComputerAsync(new Computer { Reference = reference }, cancellationToken);
+        }
     }
 
     private static Task<object> PersonTokenAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)

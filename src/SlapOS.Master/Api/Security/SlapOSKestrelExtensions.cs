@@ -22,7 +22,10 @@ public static class SlapOSKestrelExtensions
         kestrel.ConfigureHttpsDefaults(https =>
         {
             var material = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>();
-            https.ServerCertificate = material.ServerCertificate;
+
+            // Obtained at start (MasterTlsStartup) rather than when the host is built, so that the host's own
+            // commands (admin issue) run before the CA is touched and an unreadable CA key is reported clearly.
+            https.ServerCertificateSelector = (_, _) => material.ServerCertificate;
             https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
             https.CheckCertificateRevocation = false;
             https.ClientCertificateValidation = (certificate, _, _) => material.IsAcceptedClient(certificate);
@@ -41,7 +44,8 @@ public static class SlapOSKestrelExtensions
         ArgumentNullException.ThrowIfNull(kestrel);
         kestrel.Listen(address, port, listen => listen.UseHttps(https =>
         {
-            https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>().ServerCertificate;
+            var material = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>();
+            https.ServerCertificateSelector = (_, _) => material.ServerCertificate;
             https.ClientCertificateMode = ClientCertificateMode.NoCertificate;
             https.ClientCertificateValidation = null;
         }));
