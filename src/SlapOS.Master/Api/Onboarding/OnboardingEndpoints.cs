@@ -57,10 +57,10 @@ internal static class OnboardingEndpoints
             throw new SlapForbiddenException($"{caller.Kind.ToString().ToLowerInvariant()} '{caller.Reference}' may not create an onboarding token for computer '{reference}'");
         }
 
-        return CreateToken(context, body, new SlapIdentity(IdentityKind.Computer, reference));
+        return await CreateTokenAsync(context, body, new SlapIdentity(IdentityKind.Computer, reference), cancellationToken);
     }
 
-    private static Task<object> PersonTokenAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    private static async Task<object> PersonTokenAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var reference = SlapReference.ValidateTitle(JsonDocuments.RequiredString(body, "person_reference"), "person_reference", SlapReference.MaxReferenceLength);
         var caller = context.GetSlapIdentity();
@@ -70,10 +70,10 @@ internal static class OnboardingEndpoints
         }
 
         var admin = body.TryGetProperty("admin", out var flag) && flag.ValueKind == JsonValueKind.True;
-        return Task.FromResult<object>(CreateToken(context, body, new SlapIdentity(IdentityKind.Person, reference, admin)));
+        return await CreateTokenAsync(context, body, new SlapIdentity(IdentityKind.Person, reference, admin), cancellationToken);
     }
 
-    private static Dictionary<string, object?> CreateToken(HttpContext context, JsonElement body, SlapIdentity subject)
+    private static async Task<object> CreateTokenAsync(HttpContext context, JsonElement body, SlapIdentity subject, CancellationToken cancellationToken)
     {
         if (context.RequestServices.GetService<ICertificateAuthority>() is null)
         {
@@ -92,7 +92,7 @@ internal static class OnboardingEndpoints
             lifetime = TimeSpan.FromSeconds(seconds);
         }
 
-        var (token, expires) = context.RequestServices.GetRequiredService<OnboardingTokenStore>().Create(subject, lifetime);
+        var (token, expires) = await context.RequestServices.GetRequiredService<OnboardingTokenStore>().CreateAsync(subject, lifetime, cancellationToken);
         return new Dictionary<string, object?> { ["token"] = token, ["expires"] = expires.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
     }
 
@@ -105,7 +105,7 @@ internal static class OnboardingEndpoints
     private static async Task<object> RegisterAsync(HttpContext context, IdentityKind kind, string reference, string token, CancellationToken cancellationToken)
     {
         // The token says who it was issued for (a person's, whether they administer).
-        var subject = context.RequestServices.GetRequiredService<OnboardingTokenStore>().Redeem(kind, reference, token);
+        var subject = await context.RequestServices.GetRequiredService<OnboardingTokenStore>().RedeemAsync(kind, reference, token, cancellationToken);
         return await IssueAsync(context, subject, cancellationToken);
     }
 

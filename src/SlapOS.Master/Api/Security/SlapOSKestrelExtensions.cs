@@ -22,7 +22,10 @@ public static class SlapOSKestrelExtensions
         kestrel.ConfigureHttpsDefaults(https =>
         {
             var material = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>();
-            https.ServerCertificate = material.ServerCertificate;
+
+            // Chosen at the first handshake, not while Kestrel is built: issuing it records its serial in the store,
+            // which is migrated only when the host starts.
+            https.ServerCertificateSelector = (_, _) => material.ServerCertificate;
             https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
             https.CheckCertificateRevocation = false;
             https.ClientCertificateValidation = (certificate, _, _) => material.IsAcceptedClient(certificate);
@@ -41,7 +44,8 @@ public static class SlapOSKestrelExtensions
         ArgumentNullException.ThrowIfNull(kestrel);
         kestrel.Listen(address, port, listen => listen.UseHttps(https =>
         {
-            https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>().ServerCertificate;
+            var material = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>();
+            https.ServerCertificateSelector = (_, _) => material.ServerCertificate;
             https.ClientCertificateMode = ClientCertificateMode.NoCertificate;
             https.ClientCertificateValidation = null;
         }));
