@@ -22,6 +22,7 @@ public sealed class MtlsMaster : IAsyncLifetime
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("slapos-identity-").FullName;
     private readonly Action<ISlapOSMasterBuilder>? _store;
     private readonly string? _caDirectory;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
     private WebApplication _app = null!;
 
     /// <summary>A master with its own SQLite store and CA directory.</summary>
@@ -29,19 +30,20 @@ public sealed class MtlsMaster : IAsyncLifetime
     {
     }
 
-    private MtlsMaster(Action<ISlapOSMasterBuilder> store, string caDirectory)
+    private MtlsMaster(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings)
     {
         _store = store;
         _caDirectory = caDirectory;
+        _settings = settings;
     }
 
     /// <summary>
     /// Starts one of several masters of one cloud: the store chosen by <paramref name="store"/> (a PostgreSQL database
     /// or a SQLite file they share) and the CA directory they all mount.
     /// </summary>
-    public static async Task<MtlsMaster> StartSharedAsync(Action<ISlapOSMasterBuilder> store, string caDirectory)
+    public static async Task<MtlsMaster> StartSharedAsync(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var master = new MtlsMaster(store, caDirectory);
+        var master = new MtlsMaster(store, caDirectory, settings);
         await master.InitializeAsync();
         return master;
     }
@@ -73,6 +75,11 @@ public sealed class MtlsMaster : IAsyncLifetime
             k.ListenSlapOSOnboarding(IPAddress.Loopback, 0);
         });
         builder.Configuration["SlapOS:Master:Security:Mode"] = "MutualTls";
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Services.AddSlapOSMaster(m =>
         {
             if (_store is null)

@@ -29,9 +29,9 @@ public sealed class SharedCloud : IAsyncDisposable
     }
 
     /// <summary>Starts one more master on the shared store and CA.</summary>
-    public async Task<MtlsMaster> StartMasterAsync()
+    public async Task<MtlsMaster> StartMasterAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var master = await MtlsMaster.StartSharedAsync(Configure, CaDirectory);
+        var master = await MtlsMaster.StartSharedAsync(Configure, CaDirectory, settings);
         _masters.Add(master);
         return master;
     }

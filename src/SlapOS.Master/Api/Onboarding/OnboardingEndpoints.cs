@@ -21,6 +21,9 @@ internal static class OnboardingEndpoints
     public const string PersonRegisterPath = "/slapos.post.v0.person_register";
     public const string CaCertificatePath = "/slapos.get.v0.ca_certificate";
 
+    /// <summary>The CA's revocation list (DER, <c>application/pkix-crl</c>), public like the CA certificate.</summary>
+    public const string RevocationListPath = "/ca/crl";
+
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(1);
 
     public static void Map(IEndpointRouteBuilder endpoints)
@@ -42,6 +45,23 @@ internal static class OnboardingEndpoints
 
             context.Response.ContentType = "application/x-pem-file";
             await context.Response.WriteAsync(await authority.GetCaCertificatePemAsync(context.RequestAborted), context.RequestAborted);
+        });
+
+        // Public and signed: anyone may fetch it, nobody can forge it. Re-signed when older than the revocation refresh
+        // interval, so it lists a revocation made on any master within that bound; clients fetch it again by nextUpdate.
+        endpoints.MapGet(RevocationListPath, async context =>
+        {
+            if (context.RequestServices.GetService<ICertificateAuthority>() is not { } authority)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsync("this master has no certificate authority", context.RequestAborted);
+                return;
+            }
+
+            var crl = await authority.GetRevocationListAsync(context.RequestAborted);
+            context.Response.ContentType = "application/pkix-crl";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.Body.WriteAsync(crl, context.RequestAborted);
         });
     }
 
