@@ -8,4 +8,11 @@ public sealed class SlapOSMasterSecurityOptions
 
     /// <summary>The host name in the master's TLS server certificate (loopback addresses are always included).</summary>
     public string ServerName { get; set; } = "localhost";
+
+    /// <summary>
+    /// How long a computer's or partition's previous certificate stays valid after it obtained a new one (renewal):
+    /// time for the node to switch to the new pair. Then it is revoked (reason <c>superseded</c>).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan RenewalGrace { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -41,8 +41,13 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<SlapOS.Master.Changes.ComputerChangeNotifier>();
         services.TryAddSingleton<ISlapMaster, SlapOS.Master.Changes.ChangeSignallingSlapMaster>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MasterStoreStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.CertificateAuthorityStartup>());
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
         services.TryAddSingleton<SlapOS.Master.Api.Onboarding.OnboardingTokenStore>();
+
+        // The identity state lives in the master store (every provider's store keeps both): one truth for every master.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IMasterStore>() as IIdentityStore
+            ?? throw new InvalidOperationException($"the master store ({sp.GetRequiredService<IMasterStore>().GetType().Name}) does not keep identities: it must implement IIdentityStore"));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.MasterTlsStartup>());
         services.TryAddSingleton<SlapOS.Master.Administration.AdministratorRecord>();

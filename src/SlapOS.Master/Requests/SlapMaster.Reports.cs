@@ -89,6 +89,12 @@ internal sealed partial class SlapMaster
 
         await store.DeleteInstanceAndFreePartitionAsync(instance.Reference, cancellationToken).ConfigureAwait(false);
         MasterLog.PartitionFreed(logger, computerReference, partitionReference, instance.Reference);
+
+        // The instance is gone: its partition's certificates must not open the master any more.
+        if (store is IIdentityStore identities)
+        {
+            await identities.RevokeCertificatesAsync(IdentityKind.Partition, instance.Reference, null, timeProvider.GetUtcNow(), RevocationReason.CessationOfOperation, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task BangAsync(string computerReference, string partitionReference, string? message, CancellationToken cancellationToken)

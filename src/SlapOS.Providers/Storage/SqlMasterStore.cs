@@ -10,7 +10,7 @@ namespace SlapOS.Providers.Storage;
 /// The master store over any <see cref="DbDataSource"/> with Dapper; the dialects differ only by their
 /// SQL resources, how a write transaction is taken and how a unique violation is recognized.
 /// </summary>
-internal abstract class SqlMasterStore : IMasterStore, IAsyncDisposable
+internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, IAsyncDisposable
 {
     static SqlMasterStore()
     {

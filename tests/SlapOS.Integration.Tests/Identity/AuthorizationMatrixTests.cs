@@ -60,7 +60,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         ["json compute_node_bang"] = Json(OnComputer, "slapos.put.v0.compute_node_bang", w => new { computer_guid = w.ComputerA, message = "bang" }),
         ["json compute_node_usage"] = Json(OnComputer, "slapos.post.v0.compute_node_usage", w => new { computer_guid = w.ComputerA, tioxml = "<?xml version='1.0' encoding='utf-8'?><journal></journal>" }),
         ["json compute_node_certificate"] = Json(OnComputer, "slapos.post.v0.compute_node_certificate", w => new { computer_guid = w.ComputerA }),
-        ["json remove compute_node_certificate"] = Json(OnComputer, "slapos.remove.v0.compute_node_certificate", w => new { computer_guid = w.ComputerA }),
+        ["json remove compute_node_certificate"] = Json(OnComputer, "slapos.remove.v0.compute_node_certificate", w => new { computer_guid = w.ComputerA, serial_number = w.SpareComputerA.SerialNumber }),
+        ["json remove software_instance_certificate"] = Json(OnInstance, "slapos.remove.v0.software_instance_certificate", w => new { instance_guid = w.A1.Reference, serial_number = w.SparePartitionA1.SerialNumber }),
+        ["json remove person_certificate"] = Json([Owner, Admin], "slapos.remove.v0.person_certificate", w => new { person_reference = "alice", serial_number = w.SpareAlice.SerialNumber }),
+        ["json remove certificate"] = Json(OnComputer, "slapos.remove.v0.certificate", w => new { serial_number = w.SpareComputerA.SerialNumber }),
+        ["json certificate_list"] = Json(OnComputer, "slapos.allDocs.v0.certificate_list", w => new { kind = "computer", reference = w.ComputerA }),
         ["json compute_node_list"] = Json(Everyone, "slapos.allDocs.WIP.compute_node_list", _ => new { }),
         ["json compute_node_change"] = Json(OnComputer, "slapos.wait.v0.compute_node_change", w => new { computer_guid = w.ComputerA, timeout = 0 }),
         ["json compute_node_token"] = Json(AdminOnly, "slapos.post.v0.compute_node_token", w => new { computer_guid = w.ComputerA }),
@@ -174,7 +178,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
     // 404 (its existence is not revealed), so they are covered by HateoasPersonVisibilityTests, not here.
 
     /// <summary>What needs no identity: the onboarding exchange (the token is the credential), the CA certificate and the API description.</summary>
-    private static readonly string[] Unauthenticated = ["slapos.post.v0.compute_node_register", "slapos.post.v0.person_register", "slapos.get.v0.ca_certificate", "openapi/slapos-v0.json"];
+    private static readonly string[] Unauthenticated = ["slapos.post.v0.compute_node_register", "slapos.post.v0.person_register", "slapos.get.v0.ca_certificate", "ca/crl", "openapi/slapos-v0.json"];
 
     // The HATEOAS root is mapped once as "/hateoas" and serves "/hateoas/" too.
 

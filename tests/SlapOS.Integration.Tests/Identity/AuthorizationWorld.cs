@@ -31,6 +31,13 @@ public sealed class AuthorizationWorld : IAsyncLifetime
     /// <summary>A shared instance alice requested, hosted by A1.</summary>
     public SoftwareInstance SharedA { get; private set; } = null!;
 
+    /// <summary>Certificates nobody uses, for the revocation calls of the matrix (revoking the clients' own would end the test).</summary>
+    public IssuedCertificate SpareComputerA { get; private set; } = null!;
+
+    public IssuedCertificate SparePartitionA1 { get; private set; } = null!;
+
+    public IssuedCertificate SpareAlice { get; private set; } = null!;
+
     public HttpClient Client(string identity) => _clients[identity];
 
     public async Task InitializeAsync()
@@ -51,6 +58,9 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         Assert.Equal(ComputerA, A1.ComputerReference);
         Assert.Equal(ComputerB, B1.ComputerReference);
 
+        SpareComputerA = await _master.IssueAsync(IdentityKind.Computer, ComputerA);
+        SparePartitionA1 = await _master.IssueAsync(IdentityKind.Partition, A1.Reference);
+        SpareAlice = await _master.IssueAsync(IdentityKind.Person, "alice");
         _clients["computer A"] = _master.Client(await _master.IssueAsync(IdentityKind.Computer, ComputerA));
         _clients["computer B"] = _master.Client(await _master.IssueAsync(IdentityKind.Computer, ComputerB));
         _clients["partition A1"] = _master.Client(await _master.IssueAsync(IdentityKind.Partition, A1.Reference));

@@ -20,7 +20,33 @@ namespace SlapOS.Integration.Tests.Identity;
 public sealed class MtlsMaster : IAsyncLifetime
 {
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("slapos-identity-").FullName;
+    private readonly Action<ISlapOSMasterBuilder>? _store;
+    private readonly string? _caDirectory;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
     private WebApplication _app = null!;
+
+    /// <summary>A master with its own SQLite store and CA directory.</summary>
+    public MtlsMaster()
+    {
+    }
+
+    private MtlsMaster(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings)
+    {
+        _store = store;
+        _caDirectory = caDirectory;
+        _settings = settings;
+    }
+
+    /// <summary>
+    /// Starts one of several masters of one cloud: the store chosen by <paramref name="store"/> (a PostgreSQL database
+    /// or a SQLite file they share) and the CA directory they all mount.
+    /// </summary>
+    public static async Task<MtlsMaster> StartSharedAsync(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var master = new MtlsMaster(store, caDirectory, settings);
+        await master.InitializeAsync();
+        return master;
+    }
 
     public Uri Url { get; private set; } = null!;
 
@@ -28,7 +54,9 @@ public sealed class MtlsMaster : IAsyncLifetime
 
     public string Directory => _directory;
 
-    public string CaFile => Path.Combine(_directory, "ca", "ca.crt");
+    public string CaDirectory => _caDirectory ?? Path.Combine(_directory, "ca");
+
+    public string CaFile => Path.Combine(CaDirectory, "ca.crt");
 
     public ISlapMaster Master => _app.Services.GetRequiredService<ISlapMaster>();
 
@@ -47,7 +75,24 @@ public sealed class MtlsMaster : IAsyncLifetime
             k.ListenSlapOSOnboarding(IPAddress.Loopback, 0);
         });
         builder.Configuration["SlapOS:Master:Security:Mode"] = "MutualTls";
-        builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(_directory, "master.db")).UseBouncyCastleIdentity(o => o.Directory = Path.Combine(_directory, "ca")));
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
+        }
+
+        builder.Services.AddSlapOSMaster(m =>
+        {
+            if (_store is null)
+            {
+                m.UseSqlite(Path.Combine(_directory, "master.db"));
+            }
+            else
+            {
+                _store(m);
+            }
+
+            m.UseBouncyCastleIdentity(o => o.Directory = CaDirectory);
+        });
         _app = builder.Build();
         _app.MapSlapOSMaster();
         await _app.StartAsync();

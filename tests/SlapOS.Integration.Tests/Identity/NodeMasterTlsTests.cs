@@ -88,7 +88,7 @@ public sealed class NodeMasterTlsTests(MtlsMaster master) : IClassFixture<MtlsMa
         // A CA of its own, not the master's.
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddSlapOSMaster(m => m.UseBouncyCastleIdentity(o => o.Directory = Path.Combine(directory, "foreign-ca")));
+        services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(directory, "foreign.db")).UseBouncyCastleIdentity(o => o.Directory = Path.Combine(directory, "foreign-ca")));
         await using (var provider = services.BuildServiceProvider())
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "foreign.crt"), await provider.GetRequiredService<ICertificateAuthority>().GetCaCertificatePemAsync(default));

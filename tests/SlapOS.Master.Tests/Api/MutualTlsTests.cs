@@ -54,8 +54,9 @@ public sealed class MutualTlsTests : IAsyncLifetime
             services.AddSingleton(time);
         }
 
-        services.AddSlapOSMaster(m => m.UseBouncyCastleIdentity(o => o.Directory = directory));
+        services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(directory, "master.db")).UseBouncyCastleIdentity(o => o.Directory = directory));
         await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IMasterStore>().MigrateAsync(default);
         return await provider.GetRequiredService<ICertificateAuthority>().IssueAsync(subject, default);
     }
 

@@ -29,7 +29,7 @@ public partial class SqlServerScriptTests
     {
         var names = SqlServer.Migrations.Select(m => (m.Version, m.Name)).ToList();
 
-        Assert.Equal([(1, "001_initial.sql")], names);
+        Assert.Equal([(1, "001_initial.sql"), (2, "002_identity.sql")], names);
         Assert.Equal(StoreSql.PostgreSql.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.Sqlite.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.PostgreSql.LatestVersion, SqlServer.LatestVersion);
@@ -40,7 +40,7 @@ public partial class SqlServerScriptTests
     {
         var names = typeof(SqlServerMasterStore).Assembly.GetManifestResourceNames().Order(StringComparer.Ordinal);
 
-        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
+        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.002_identity.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
         Assert.Contains("CREATE TABLE instances", SqlServer.Migrations[0].Script, StringComparison.Ordinal);
         Assert.Contains("sp_getapplock", SqlServer["schema.lock"], StringComparison.Ordinal);
         Assert.Contains("READPAST", SqlServer["partition.reserve"], StringComparison.Ordinal);
@@ -92,6 +92,9 @@ public partial class SqlServerScriptTests
         { "instance.select", typeof(InstanceRow) },
         { "instance.delete", typeof(InstanceRow) },
         { "usage.list", typeof(UsageRow) },
+        { "certificate.select", typeof(CertificateRow) },
+        { "certificate.revoked", typeof(CertificateRow) },
+        { "token.consume", typeof(OnboardingTokenRow) },
     };
 
     [Theory]
@@ -109,7 +112,7 @@ public partial class SqlServerScriptTests
         Assert.All(elements, e =>
         {
             Assert.True(properties.TryGetValue(e.Name.Replace("_", "", StringComparison.Ordinal), out var property), $"{key}: '{e.Name}' fills no property of {row.Name}");
-            if (e.Name is "shared" or "allocation_open" or "installed")
+            if (e.Name is "shared" or "allocation_open" or "installed" or "admin")
             {
                 Assert.Equal(typeof(long), property!.PropertyType);
                 Assert.True(e.Expression is CastCall { DataType: SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.BigInt } }, $"{key}: '{e.Name}' is not cast to BIGINT");
@@ -171,7 +174,7 @@ public partial class SqlServerScriptTests
 
     private static (HashSet<string> Tables, HashSet<string> Columns) Schema()
     {
-        var script = (TSqlScript)Parse(SqlServer.Migrations[0].Script + "\n" + SqlServer["schema.create"], out _);
+        var script = (TSqlScript)Parse(string.Join("\n", SqlServer.Migrations.Select(m => m.Script)) + "\n" + SqlServer["schema.create"], out _);
         var tables = script.Batches.SelectMany(b => b.Statements).SelectMany(Creates).ToList();
         return (tables.Select(t => t.SchemaObjectName.BaseIdentifier.Value).ToHashSet(StringComparer.Ordinal),
             tables.SelectMany(t => t.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)).ToHashSet(StringComparer.Ordinal));

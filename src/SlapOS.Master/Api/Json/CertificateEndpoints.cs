@@ -1,14 +1,23 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SlapOS.Master.Api.Security;
 
 namespace SlapOS.Master.Api.Json;
 
-/// <summary>Certificates handed to computers and partitions by the master's certificate authority.</summary>
+/// <summary>
+/// Certificates handed to computers and partitions by the master's certificate authority, and their revocation.
+/// Revocations go to the shared registry (<see cref="IIdentityStore"/>): every master refuses the certificate at
+/// its next handshake once its revocation cache is refreshed (<c>RevocationRefreshInterval</c>, 2 s by default).
+/// </summary>
 internal static class CertificateEndpoints
 {
     /// <summary>
-    /// Issues a certificate for <paramref name="subject"/>. Without a certificate authority (insecure
-    /// loopback development, as slapproxy) the answer is the empty pair SlapOS returns.
+    /// Issues a certificate for <paramref name="subject"/>: a renewal, so the subject's older certificates are revoked
+    /// (superseded) after <see cref="SlapOSMasterSecurityOptions.RenewalGrace"/>, time for the node to switch. Without a
+    /// certificate authority (insecure loopback development, as slapproxy) the answer is the empty pair SlapOS returns.
     /// </summary>
     public static async Task<object> IssueAsync(HttpContext context, SlapIdentity subject, CancellationToken cancellationToken)
     {
@@ -19,6 +28,127 @@ internal static class CertificateEndpoints
         }
 
         var issued = await authority.IssueAsync(subject, cancellationToken);
+        var grace = context.RequestServices.GetRequiredService<IOptions<SlapOSMasterOptions>>().Value.Security.RenewalGrace;
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        await context.RequestServices.GetRequiredService<IIdentityStore>().RevokeCertificatesAsync(
+            subject.Kind, subject.Reference, CertificateSerialNumber.Normalize(issued.SerialNumber), now + grace, RevocationReason.Superseded, cancellationToken);
         return new Dictionary<string, object?> { ["key"] = issued.PrivateKeyPem, ["certificate"] = issued.CertificatePem };
     }
+
+    /// <summary>
+    /// <c>slapos.remove.v0.certificate</c>: revokes one certificate by serial number. The caller must be allowed to act
+    /// on its subject (as for the subject's own revocation call); only an administrator revokes a master's.
+    /// </summary>
+    public static async Task<object> RevokeSerialAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var serial = CertificateSerialNumber.Normalize(JsonDocuments.RequiredString(body, "serial_number"));
+        var reason = ReasonOf(body);
+        var store = context.RequestServices.GetRequiredService<IIdentityStore>();
+        var certificate = await store.GetCertificateAsync(serial, cancellationToken)
+            ?? throw new SlapException(SlapErrorKind.NotFound, $"no certificate with serial number {serial} was issued by this master");
+        await DemandSubjectAsync(context, certificate.Subject, cancellationToken);
+        await store.RevokeCertificateAsync(serial, Now(context), reason, cancellationToken);
+        return JsonDocuments.Success($"Revoked certificate {serial}");
+    }
+
+    /// <summary>Revokes every unexpired certificate of a subject the caller was already allowed to act on.</summary>
+    public static async Task<object> RevokeSubjectAsync(HttpContext context, JsonElement body, SlapIdentity subject, CancellationToken cancellationToken)
+    {
+        var store = context.RequestServices.GetRequiredService<IIdentityStore>();
+        if (JsonDocuments.OptionalString(body, "serial_number") is { } given)
+        {
+            var serial = CertificateSerialNumber.Normalize(given);
+            var certificate = await store.GetCertificateAsync(serial, cancellationToken);
+            if (certificate is null || certificate.Subject.Kind != subject.Kind || certificate.Subject.Reference != subject.Reference)
+            {
+                throw new SlapException(SlapErrorKind.NotFound, $"{Describe(subject)} has no certificate with serial number {serial}");
+            }
+
+            await store.RevokeCertificateAsync(serial, Now(context), ReasonOf(body), cancellationToken);
+            return JsonDocuments.Success($"Revoked certificate {serial}");
+        }
+
+        var count = await store.RevokeCertificatesAsync(subject.Kind, subject.Reference, null, Now(context), ReasonOf(body), cancellationToken);
+        return JsonDocuments.Success(string.Create(CultureInfo.InvariantCulture, $"Revoked {count} certificate(s) of {Describe(subject)}"));
+    }
+
+    /// <summary><c>slapos.remove.v0.person_certificate</c>: a person revokes their own certificates; an administrator anyone's.</summary>
+    public static async Task<object> RevokePersonAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var reference = SlapReference.ValidateTitle(JsonDocuments.RequiredString(body, "person_reference"), "person_reference", SlapReference.MaxReferenceLength);
+        var subject = new SlapIdentity(IdentityKind.Person, reference);
+        await DemandSubjectAsync(context, subject, cancellationToken);
+        return await RevokeSubjectAsync(context, body, subject, cancellationToken);
+    }
+
+    /// <summary><c>slapos.allDocs.v0.certificate_list</c>: the certificates of one subject the caller may act on, newest first.</summary>
+    public static async Task<object> ListAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        var kind = JsonDocuments.RequiredString(body, "kind") switch
+        {
+            "computer" => IdentityKind.Computer,
+            "partition" => IdentityKind.Partition,
+            "person" => IdentityKind.Person,
+            "master" => IdentityKind.Master,
+            _ => throw new SlapValidationException("kind", "must be computer, partition, person or master"),
+        };
+        var subject = new SlapIdentity(kind, SlapReference.ValidateTitle(JsonDocuments.RequiredString(body, "reference"), "reference", SlapReference.MaxReferenceLength));
+        await DemandSubjectAsync(context, subject, cancellationToken);
+        var now = Now(context);
+        var certificates = await context.RequestServices.GetRequiredService<IIdentityStore>().ListCertificatesAsync(subject.Kind, subject.Reference, cancellationToken);
+        return JsonDocuments.ResultList(certificates.Select(c => new Dictionary<string, object?>
+        {
+            ["serial_number"] = c.SerialNumber,
+            ["not_before"] = c.NotBefore.ToString("O", CultureInfo.InvariantCulture),
+            ["not_after"] = c.NotAfter.ToString("O", CultureInfo.InvariantCulture),
+            ["issued_at"] = c.IssuedAt.ToString("O", CultureInfo.InvariantCulture),
+            ["revoked_at"] = c.RevokedAt?.ToString("O", CultureInfo.InvariantCulture),
+            ["revocation_reason"] = c.RevocationReason?.ToString(),
+            ["state"] = c.IsRevokedAt(now) ? "revoked" : c.NotAfter <= now ? "expired" : "valid",
+        }));
+    }
+
+    /// <summary>
+    /// Who may revoke (or list) a subject's certificates: whoever may act on the subject — a computer itself, its owner;
+    /// an instance, its node, its tree's owner; a person themself — and an administrator for everything.
+    /// </summary>
+    internal static async Task DemandSubjectAsync(HttpContext context, SlapIdentity subject, CancellationToken cancellationToken)
+    {
+        var caller = context.GetSlapIdentity();
+        if (caller.IsAdmin)
+        {
+            return;
+        }
+
+        var master = context.RequestServices.GetRequiredService<ISlapMaster>();
+        switch (subject.Kind)
+        {
+            case IdentityKind.Computer:
+                SlapAuthorization.DemandComputer(caller, subject.Reference, caller.Kind == IdentityKind.Person ? await master.GetComputerAsync(subject.Reference, cancellationToken) : null);
+                return;
+            case IdentityKind.Partition:
+                var instance = await master.GetInstanceAsync(subject.Reference, cancellationToken);
+                var owner = instance.IsRoot ? instance.RequesterReference : (await master.GetInstanceAsync(instance.RootReference, cancellationToken)).RequesterReference;
+                SlapAuthorization.DemandInstance(caller, instance, owner);
+                return;
+            case IdentityKind.Person when caller.Kind == IdentityKind.Person && caller.Reference == subject.Reference:
+                return;
+            default:
+                throw new SlapForbiddenException($"{Describe(caller)} may not act on the certificates of {Describe(subject)}");
+        }
+    }
+
+    private static RevocationReason ReasonOf(JsonElement body) => JsonDocuments.OptionalString(body, "reason") switch
+    {
+        null or "unspecified" => RevocationReason.Unspecified,
+        "key_compromise" => RevocationReason.KeyCompromise,
+        "superseded" => RevocationReason.Superseded,
+        "cessation_of_operation" => RevocationReason.CessationOfOperation,
+        "privilege_withdrawn" => RevocationReason.PrivilegeWithdrawn,
+        _ => throw new SlapValidationException("reason", "must be unspecified, key_compromise, superseded, cessation_of_operation or privilege_withdrawn"),
+    };
+
+    private static DateTimeOffset Now(HttpContext context) => context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+
+    private static string Describe(SlapIdentity identity) => $"{identity.Kind.ToString().ToLowerInvariant()} '{identity.Reference}'";
 }

@@ -177,9 +177,15 @@ internal static class ComputeNodeEndpoints
 
     public static async Task<object> RemoveCertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
-        // Certificates are revoked by serial number through the authority; this v0 call only checks access.
-        await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
-        return JsonDocuments.Success("Ignored");
+        // The computer itself, its owner or an administrator: every certificate of the computer, or the one named.
+        var (_, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        if (context.RequestServices.GetService<ICertificateAuthority>() is null)
+        {
+            // No CA (insecure loopback development, as slapproxy): no certificate was issued, nothing to revoke.
+            return JsonDocuments.Success("Ignored");
+        }
+
+        return await CertificateEndpoints.RevokeSubjectAsync(context, body, new SlapIdentity(IdentityKind.Computer, computer), cancellationToken);
     }
 
     public static async Task<object> ListComputersAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)

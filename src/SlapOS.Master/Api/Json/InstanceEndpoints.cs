@@ -179,6 +179,13 @@ internal static class InstanceEndpoints
         return await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
     }
 
+    public static async Task<object> RemoveCertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    {
+        // The instance itself, its node, its tree's owner or an administrator (a stolen partition key is the owner's to revoke).
+        var (_, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        return await CertificateEndpoints.RevokeSubjectAsync(context, body, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
+    }
+
     /// <summary>The instance named by <c>instance_guid</c>, once the caller is known to be allowed to act on it.</summary>
     internal static async Task<(ISlapMaster Master, SoftwareInstance Instance)> AuthorizedInstanceAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {

@@ -9,6 +9,8 @@ internal static class JsonApiSchemas
     private static readonly (string, JsonSchemaNode) InstanceGuid = ("instance_guid", String());
     private static readonly (string, JsonSchemaNode) Message = ("message", String());
     private static readonly (string, JsonSchemaNode) SoftwareReleaseUri = ("software_release_uri", String());
+    private static readonly (string, JsonSchemaNode) SerialNumber = ("serial_number", String());
+    private static readonly (string, JsonSchemaNode) Reason = ("reason", String("unspecified", "key_compromise", "superseded", "cessation_of_operation", "privilege_withdrawn"));
 
     private static readonly JsonSchemaNode IpAddress = OpenObject(
         ["ip-address"],
@@ -56,7 +58,11 @@ internal static class JsonApiSchemas
         ["/slapos.put.v0.compute_node_bang"] = Object(["computer_guid", "message"], Message, ComputerGuid),
         ["/slapos.post.v0.compute_node_usage"] = Object(["computer_guid", "tioxml"], ComputerGuid, ("tioxml", String())),
         ["/slapos.post.v0.compute_node_certificate"] = Object(["computer_guid"], ComputerGuid),
-        ["/slapos.remove.v0.compute_node_certificate"] = Object(["computer_guid"], ComputerGuid),
+        ["/slapos.remove.v0.compute_node_certificate"] = Object(["computer_guid"], ComputerGuid, SerialNumber, Reason),
+        ["/slapos.remove.v0.software_instance_certificate"] = Object(["instance_guid"], InstanceGuid, SerialNumber, Reason),
+        ["/slapos.remove.v0.person_certificate"] = Object(["person_reference"], ("person_reference", String()), SerialNumber, Reason),
+        ["/slapos.remove.v0.certificate"] = Object(["serial_number"], SerialNumber, Reason),
+        ["/slapos.allDocs.v0.certificate_list"] = Object(["kind", "reference"], ("kind", String("computer", "partition", "person", "master")), ("reference", String())),
         ["/slapos.allDocs.WIP.compute_node_list"] = Object([]),
         ["/slapos.post.v0.compute_node_token"] = Object(["computer_guid"], ComputerGuid, ("ttl_seconds", new JsonSchemaNode { Type = "number" })),
         ["/slapos.post.v0.compute_node_register"] = Object(["computer_guid", "token"], ComputerGuid, ("token", String())),

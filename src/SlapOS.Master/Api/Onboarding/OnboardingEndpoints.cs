@@ -21,6 +21,9 @@ internal static class OnboardingEndpoints
     public const string PersonRegisterPath = "/slapos.post.v0.person_register";
     public const string CaCertificatePath = "/slapos.get.v0.ca_certificate";
 
+    /// <summary>The CA's revocation list (DER, <c>application/pkix-crl</c>), public like the CA certificate.</summary>
+    public const string RevocationListPath = "/ca/crl";
+
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(1);
 
     public static void Map(IEndpointRouteBuilder endpoints)
@@ -42,6 +45,23 @@ internal static class OnboardingEndpoints
 
             context.Response.ContentType = "application/x-pem-file";
             await context.Response.WriteAsync(await authority.GetCaCertificatePemAsync(context.RequestAborted), context.RequestAborted);
+        });
+
+        // Public and signed: anyone may fetch it, nobody can forge it. Re-signed when older than the revocation refresh
+        // interval, so it lists a revocation made on any master within that bound; clients fetch it again by nextUpdate.
+        endpoints.MapGet(RevocationListPath, async context =>
+        {
+            if (context.RequestServices.GetService<ICertificateAuthority>() is not { } authority)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsync("this master has no certificate authority", context.RequestAborted);
+                return;
+            }
+
+            var crl = await authority.GetRevocationListAsync(context.RequestAborted);
+            context.Response.ContentType = "application/pkix-crl";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.Body.WriteAsync(crl, context.RequestAborted);
         });
     }
 
@@ -65,7 +85,7 @@ internal static class OnboardingEndpoints
             throw new SlapForbiddenException($"{caller.Kind.ToString().ToLowerInvariant()} '{caller.Reference}' may not create an onboarding token for computer '{reference}'");
         }
 
-        return CreateToken(context, body, new SlapIdentity(IdentityKind.Computer, reference));
+        return await CreateTokenAsync(context, body, new SlapIdentity(IdentityKind.Computer, reference), cancellationToken);
     }
 
     private static async Task RegisterIfNewAsync(ISlapMaster master, string reference, CancellationToken cancellationToken)
@@ -80,7 +100,7 @@ internal static class OnboardingEndpoints
         }
     }
 
-    private static Task<object> PersonTokenAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    private static async Task<object> PersonTokenAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var reference = SlapReference.ValidateTitle(JsonDocuments.RequiredString(body, "person_reference"), "person_reference", SlapReference.MaxReferenceLength);
         var caller = context.GetSlapIdentity();
@@ -90,10 +110,10 @@ internal static class OnboardingEndpoints
         }
 
         var admin = body.TryGetProperty("admin", out var flag) && flag.ValueKind == JsonValueKind.True;
-        return Task.FromResult<object>(CreateToken(context, body, new SlapIdentity(IdentityKind.Person, reference, admin)));
+        return await CreateTokenAsync(context, body, new SlapIdentity(IdentityKind.Person, reference, admin), cancellationToken);
     }
 
-    private static Dictionary<string, object?> CreateToken(HttpContext context, JsonElement body, SlapIdentity subject)
+    private static async Task<object> CreateTokenAsync(HttpContext context, JsonElement body, SlapIdentity subject, CancellationToken cancellationToken)
     {
         if (context.RequestServices.GetService<ICertificateAuthority>() is null)
         {
@@ -112,7 +132,7 @@ internal static class OnboardingEndpoints
             lifetime = TimeSpan.FromSeconds(seconds);
         }
 
-        var (token, expires) = context.RequestServices.GetRequiredService<OnboardingTokenStore>().Create(subject, lifetime);
+        var (token, expires) = await context.RequestServices.GetRequiredService<OnboardingTokenStore>().CreateAsync(subject, lifetime, cancellationToken);
         return new Dictionary<string, object?> { ["token"] = token, ["expires"] = expires.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
     }
 
@@ -125,7 +145,7 @@ internal static class OnboardingEndpoints
     private static async Task<object> RegisterAsync(HttpContext context, IdentityKind kind, string reference, string token, CancellationToken cancellationToken)
     {
         // The token says who it was issued for (a person's, whether they administer).
-        var subject = context.RequestServices.GetRequiredService<OnboardingTokenStore>().Redeem(kind, reference, token);
+        var subject = await context.RequestServices.GetRequiredService<OnboardingTokenStore>().RedeemAsync(kind, reference, token, cancellationToken);
         return await IssueAsync(context, subject, cancellationToken);
     }
 

@@ -1,31 +1,26 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace SlapOS.Master.Api.Onboarding;
 
 /// <summary>
-/// One-time, expiring onboarding tokens. Only a SHA-256 hash of each token is kept, compared in
-/// constant time; tokens live in this process (a restarted master forgets them: create a new one).
+/// One-time, expiring onboarding tokens, kept in the shared store (<see cref="IIdentityStore"/>) as their
+/// SHA-256 only: a token made on one master is redeemed on any other, exactly once (one conditional update),
+/// and survives a restart. Nothing is cached: every redemption asks the store.
 /// </summary>
-internal sealed class OnboardingTokenStore(TimeProvider time)
+internal sealed class OnboardingTokenStore(IIdentityStore store, TimeProvider time)
 {
     /// <summary>The longest a token may live.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(7);
 
-    private readonly Lock gate = new();
-    private readonly List<Entry> entries = [];
-
     /// <summary>Creates a token that lets <paramref name="subject"/> obtain its certificate once, within <paramref name="lifetime"/>.</summary>
-    public (string Token, DateTimeOffset Expires) Create(SlapIdentity subject, TimeSpan lifetime)
+    public async Task<(string Token, DateTimeOffset Expires)> CreateAsync(SlapIdentity subject, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var expires = time.GetUtcNow() + lifetime;
-        lock (gate)
-        {
-            entries.RemoveAll(e => e.Expires <= time.GetUtcNow());
-            entries.Add(new Entry(Hash(token), subject, expires));
-        }
-
+        var now = time.GetUtcNow();
+        var expires = now + lifetime;
+        await store.AddOnboardingTokenAsync(new OnboardingTokenRecord(Hash(token), subject, now, expires), cancellationToken).ConfigureAwait(false);
         return (token, expires);
     }
 
@@ -33,38 +28,20 @@ internal sealed class OnboardingTokenStore(TimeProvider time)
     /// Consumes the token if it was issued for <paramref name="kind"/> <paramref name="reference"/> and is
     /// still valid; answers the identity it was issued for (a person's says whether they administer). A refusal says why.
     /// </summary>
-    public SlapIdentity Redeem(IdentityKind kind, string reference, string token)
+    public async Task<SlapIdentity> RedeemAsync(IdentityKind kind, string reference, string token, CancellationToken cancellationToken)
     {
-        var subject = new SlapIdentity(kind, reference);
-        var hash = Hash(token);
-        lock (gate)
+        // The store looks the 256-bit hash up by index; the token's entropy, not a constant-time compare, protects it.
+        var now = time.GetUtcNow();
+        var what = $"registration of {kind.ToString().ToLowerInvariant()} '{reference}' refused";
+        var consumed = await store.ConsumeOnboardingTokenAsync(Hash(token), kind, reference, now, cancellationToken).ConfigureAwait(false)
+            ?? throw new SlapForbiddenException($"{what}: the token is unknown or was already used");
+        if (consumed.ExpiresAt <= now)
         {
-            Entry? match = null;
-            foreach (var entry in entries)
-            {
-                // Every entry is compared, whatever matches, so timing does not tell which hash is close.
-                if (CryptographicOperations.FixedTimeEquals(entry.Hash, hash) && entry.Subject.Kind == kind && entry.Subject.Reference == reference)
-                {
-                    match = entry;
-                }
-            }
-
-            if (match is null)
-            {
-                throw new SlapForbiddenException($"registration of {subject.Kind.ToString().ToLowerInvariant()} '{subject.Reference}' refused: the token is unknown or was already used");
-            }
-
-            entries.Remove(match);
-            if (match.Expires <= time.GetUtcNow())
-            {
-                throw new SlapForbiddenException($"registration of {subject.Kind.ToString().ToLowerInvariant()} '{subject.Reference}' refused: the token expired at {match.Expires:u}");
-            }
-
-            return match.Subject;
+            throw new SlapForbiddenException($"{what}: the token expired at {consumed.ExpiresAt.ToString("u", CultureInfo.InvariantCulture)}");
         }
+
+        return consumed.Subject;
     }
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    private sealed record Entry(byte[] Hash, SlapIdentity Subject, DateTimeOffset Expires);
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

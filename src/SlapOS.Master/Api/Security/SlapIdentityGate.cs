@@ -11,7 +11,7 @@ namespace SlapOS.Master.Api.Security;
 /// </summary>
 internal static class SlapIdentityGate
 {
-    public static RequestDelegate Wrap(RequestDelegate next) => context =>
+    public static RequestDelegate Wrap(RequestDelegate next) => async context =>
     {
         var mode = context.RequestServices.GetRequiredService<IOptionsMonitor<SlapOSMasterOptions>>().CurrentValue.Security.Mode;
         var identity = mode switch
@@ -21,17 +21,23 @@ internal static class SlapIdentityGate
             _ => null,
         };
 
-        if (identity is null)
+        // A kept-alive connection outlives its handshake: a certificate revoked since is refused on its next request too.
+        var revoked = identity is not null && mode == SlapOSSecurityMode.MutualTls
+            && context.RequestServices.GetService<ICertificateAuthority>() is { } authority
+            && await authority.IsRevokedAsync(context.Connection.ClientCertificate!.SerialNumber, context.RequestAborted);
+        if (identity is null || revoked)
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             context.Response.ContentType = "text/plain; charset=utf-8";
-            var reason = mode == SlapOSSecurityMode.InsecureLoopback
+            var reason = revoked ? "this client certificate was revoked"
+                : mode == SlapOSSecurityMode.InsecureLoopback
                 ? "insecure loopback mode accepts only local callers"
                 : "a client certificate issued by this master, naming a SlapOS identity, is required";
-            return context.Response.WriteAsync(reason, context.RequestAborted);
+            await context.Response.WriteAsync(reason, context.RequestAborted);
+            return;
         }
 
         context.SetSlapIdentity(identity);
-        return next(context);
+        await next(context);
     };
 }

@@ -172,3 +172,39 @@ SELECT computer_reference, partition_reference, instance_reference, period_start
 FROM usage_records
 WHERE (@Computer IS NULL OR computer_reference = @Computer) AND period_start >= @Start AND period_start < @End
 ORDER BY period_start, id
+
+-- name: token.insert
+INSERT INTO onboarding_tokens (token_hash, kind, reference, admin, created_at, expires_at) VALUES (@TokenHash, @Kind, @Reference, @Admin, @CreatedAt, @ExpiresAt)
+
+-- name: token.purge
+DELETE FROM onboarding_tokens WHERE expires_at < @Before
+
+-- name: token.consume
+-- The one conditional update that makes a token single-use across every master.
+UPDATE onboarding_tokens SET consumed_at = @Now
+OUTPUT inserted.token_hash, inserted.kind, inserted.reference, CAST(inserted.admin AS BIGINT) AS admin, inserted.created_at, inserted.expires_at
+WHERE token_hash = @TokenHash AND kind = @Kind AND reference = @Reference AND consumed_at IS NULL
+
+-- name: certificate.insert
+-- HOLDLOCK makes the existence check and the insert one step; a race still ends in the key violation, read as "taken".
+INSERT INTO certificates (serial_number, kind, reference, admin, not_before, not_after, issued_at)
+SELECT @SerialNumber, @Kind, @Reference, @Admin, @NotBefore, @NotAfter, @IssuedAt
+WHERE NOT EXISTS (SELECT 1 FROM certificates WITH (UPDLOCK, HOLDLOCK) WHERE serial_number = @SerialNumber)
+
+-- name: certificate.select
+SELECT serial_number, kind, reference, CAST(admin AS BIGINT) AS admin, not_before, not_after, issued_at, revoked_at, revocation_reason FROM certificates
+
+-- name: certificate.revoke
+-- An earlier revocation is kept; a later one (a renewal's grace) is brought forward.
+UPDATE certificates SET revoked_at = @At, revocation_reason = @Reason
+WHERE serial_number = @SerialNumber AND (revoked_at IS NULL OR revoked_at > @At)
+
+-- name: certificate.revoke-subject
+UPDATE certificates SET revoked_at = @At, revocation_reason = @Reason
+WHERE kind = @Kind AND reference = @Reference AND serial_number <> @Except AND not_after > @Now
+  AND (revoked_at IS NULL OR revoked_at > @At)
+
+-- name: certificate.revoked
+SELECT serial_number, kind, reference, CAST(admin AS BIGINT) AS admin, not_before, not_after, issued_at, revoked_at, revocation_reason FROM certificates
+WHERE revoked_at IS NOT NULL AND revoked_at <= @Now AND not_after > @Now
+ORDER BY serial_number

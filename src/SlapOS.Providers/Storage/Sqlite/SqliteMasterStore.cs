@@ -24,6 +24,7 @@ internal sealed class SqliteMasterStore : SqlMasterStore
     private readonly CancellationTokenSource _stopping = new();
     private SqliteConnection? _writer;
     private CandidateCache? _candidates;
+    private int _disposed;
 
     private SqliteMasterStore(string connectionString, TimeProvider timeProvider)
         : base(SqliteFactory.Instance.CreateDataSource(connectionString), StoreSql.Sqlite, timeProvider)
@@ -38,6 +39,12 @@ internal sealed class SqliteMasterStore : SqlMasterStore
 
     public override async ValueTask DisposeAsync()
     {
+        // The container may dispose it twice: it is registered as the master store and as the identity store.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _writes.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
