@@ -81,6 +81,13 @@ public interface IMasterStore
     /// <summary>Removes a destroyed instance and returns its partition (if it had one) to the pool, clean.</summary>
     Task DeleteInstanceAndFreePartitionAsync(string instanceReference, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The computer's change stamp: it moves, in the same transaction, with every change its node must apply
+    /// (a supply, an allocation, an instance whose timestamp moved, a root whose state changes its tree's, a
+    /// partition freed). Compare stamps for equality only; 0 when the computer is unknown or never changed.
+    /// </summary>
+    Task<long> GetChangeStampAsync(string computerReference, CancellationToken cancellationToken);
+
     /// <summary>Appends usage records.</summary>
     Task RecordUsageAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken);
 

@@ -32,8 +32,9 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<AllocationPipeline>();
         services.TryAddSingleton<SlapMaster>();
         services.TryAddSingleton<SlapOS.Master.Changes.ComputerChangeNotifier>();
-        services.TryAddSingleton<ISlapMaster, SlapOS.Master.Changes.ChangeSignallingSlapMaster>();
+        services.TryAddSingleton<ISlapMaster>(sp => sp.GetRequiredService<SlapMaster>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MasterStoreStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Changes.ComputerChangeListener>());
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
         services.TryAddSingleton<SlapOS.Master.Api.Onboarding.OnboardingTokenStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());

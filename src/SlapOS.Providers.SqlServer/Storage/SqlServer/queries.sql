@@ -172,3 +172,23 @@ SELECT computer_reference, partition_reference, instance_reference, period_start
 FROM usage_records
 WHERE (@Computer IS NULL OR computer_reference = @Computer) AND period_start >= @Start AND period_start < @End
 ORDER BY period_start, id
+
+-- name: change.bump
+UPDATE change_sequence SET value = value + 1 WHERE id = 1;
+UPDATE computers SET change_stamp = (SELECT value FROM change_sequence WHERE id = 1) WHERE reference = @Computer
+
+-- name: change.stamp
+SELECT change_stamp FROM computers WHERE reference = @Computer
+
+-- name: change.since
+SELECT reference, change_stamp FROM computers WHERE change_stamp > @Since ORDER BY change_stamp
+
+-- name: change.latest
+SELECT COALESCE(MAX(change_stamp), 0) FROM computers
+
+-- name: instance.change-of
+SELECT timestamp_us, requested_state, root_reference, computer_reference FROM instances WHERE reference = @Reference
+
+-- name: instance.tree-computers
+SELECT DISTINCT computer_reference FROM instances
+WHERE root_reference = @Root AND computer_reference IS NOT NULL ORDER BY computer_reference
