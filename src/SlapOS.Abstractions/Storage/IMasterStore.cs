@@ -11,6 +11,9 @@ public interface IMasterStore
     /// <summary>Creates or upgrades the schema (under a lock); refuses to downgrade.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 
+    /// <summary>Reads the applied schema version: proves the database answers (what readiness checks).</summary>
+    Task<SchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken);
+
     /// <summary>Creates or updates a computer and its operator-set attributes (partitions untouched).</summary>
     Task UpsertComputerAsync(Computer computer, CancellationToken cancellationToken);
 

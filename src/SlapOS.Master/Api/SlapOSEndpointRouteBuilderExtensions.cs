@@ -9,7 +9,8 @@ public static class SlapOSEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the JSON API v0, the legacy XML slap API and the HATEOAS subset at the root of
     /// <paramref name="endpoints"/>. Every endpoint first establishes the caller's identity (client
-    /// certificate, or loopback in the insecure development mode) and refuses anyone else.
+    /// certificate, or loopback in the insecure development mode) and refuses anyone else. Also maps
+    /// <c>/health/live</c> and <c>/health/ready</c> (see <see cref="SlapOSHealthEndpointRouteBuilderExtensions.MapSlapOSHealthChecks"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapSlapOSMaster(this IEndpointRouteBuilder endpoints)
     {
@@ -18,6 +19,7 @@ public static class SlapOSEndpointRouteBuilderExtensions
         SlapOS.Master.Api.Xml.XmlApiEndpoints.Map(endpoints);
         SlapOS.Master.Api.Hateoas.HateoasEndpoints.Map(endpoints);
         SlapOS.Master.Api.Onboarding.OnboardingEndpoints.Map(endpoints);
+        endpoints.MapSlapOSHealthChecks();
         return endpoints;
     }
 

@@ -39,6 +39,14 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<SlapOS.Master.Api.Onboarding.OnboardingTokenStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
 
+        // Readiness (/health/ready): the store answers and its migrations are applied. Checks are keyed by
+        // name, so calling AddSlapOSMaster twice must not add the check twice.
+        if (!services.Any(d => d.ServiceType == typeof(SlapOS.Master.Health.MasterStoreHealthCheck)))
+        {
+            services.AddSingleton<SlapOS.Master.Health.MasterStoreHealthCheck>();
+            services.AddHealthChecks().AddCheck<SlapOS.Master.Health.MasterStoreHealthCheck>("slapos-master-store", tags: [SlapOSHealthEndpointRouteBuilderExtensions.ReadyTag]);
+        }
+
         var builder = new SlapOSMasterBuilder(services);
 
         // The built-in marketplace, in pipeline order; plugins added later run after them.

@@ -16,6 +16,14 @@ internal abstract partial class SqlMasterStore
     private readonly Lock _listenersLock = new();
     private Action<string?>[] _listeners = [];
 
+    public async Task<SchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await c.ExecuteAsync(Command("schema.create", null, null, cancellationToken)).ConfigureAwait(false);
+        var applied = await c.ExecuteScalarAsync<long>(Command("schema.current", null, null, cancellationToken)).ConfigureAwait(false);
+        return new SchemaVersion(applied, Sql.LatestVersion);
+    }
+
     public async Task<long> GetChangeStampAsync(string computerReference, CancellationToken cancellationToken)
     {
         await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -42,16 +42,40 @@ internal sealed class PrivatePostgres : IAsyncDisposable
     public async Task<int> KillAsync()
     {
         var pid = int.Parse((await File.ReadAllLinesAsync(Path.Combine(DataDirectory, "postmaster.pid")))[0], CultureInfo.InvariantCulture);
-        Process.GetProcessById(pid).Kill();
+        using (var postmaster = Process.GetProcessById(pid))
+        {
+            postmaster.Kill();
+            await postmaster.WaitForExitAsync();
+        }
+
         await Task.Delay(200);
         return pid;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (File.Exists(pidFile))
         {
-            await AsPostgresAsync(Bin + "/pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "stop");
+            try
+            {
+                await AsPostgresAsync(Bin + "/pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "10", "stop");
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                // Still there: kill the server this test started, by its pid.
+                if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+                {
+                    try
+                    {
+                        Process.GetProcessById(pid).Kill();
+                    }
+                    catch (ArgumentException)
+                    {
+                        // Already gone.
+                    }
+                }
+            }
         }
 
         Directory.Delete(_root, recursive: true);
