@@ -36,6 +36,12 @@ public interface ISlapMaster
     /// <summary>The releases supplied to a computer with their reported state.</summary>
     Task<IReadOnlyList<SoftwareInstallation>> ListSoftwareInstallationsAsync(string computerReference, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The computer's stored change stamp (see <see cref="IMasterStore.GetChangeStampAsync"/>): a node that saw
+    /// another value has something to apply. The truth behind the long-poll, whichever master made the change.
+    /// </summary>
+    Task<long> GetChangeStampAsync(string computerReference, CancellationToken cancellationToken);
+
     /// <summary>What a node fetches: its releases and partitions with their instances; records the node's contact.</summary>
     Task<ComputerDocument> GetComputerDocumentAsync(string computerReference, CancellationToken cancellationToken);
 

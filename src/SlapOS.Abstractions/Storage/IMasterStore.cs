@@ -11,6 +11,9 @@ public interface IMasterStore
     /// <summary>Creates or upgrades the schema (under a lock); refuses to downgrade.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 
+    /// <summary>Reads the applied schema version: proves the database answers (what readiness checks).</summary>
+    Task<SchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken);
+
     /// <summary>Creates or updates a computer and its operator-set attributes (partitions untouched).</summary>
     Task UpsertComputerAsync(Computer computer, CancellationToken cancellationToken);
 
@@ -80,6 +83,13 @@ public interface IMasterStore
 
     /// <summary>Removes a destroyed instance and returns its partition (if it had one) to the pool, clean.</summary>
     Task DeleteInstanceAndFreePartitionAsync(string instanceReference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The computer's change stamp: it moves, in the same transaction, with every change its node must apply
+    /// (a supply, an allocation, an instance whose timestamp moved, a root whose state changes its tree's, a
+    /// partition freed). Compare stamps for equality only; 0 when the computer is unknown or never changed.
+    /// </summary>
+    Task<long> GetChangeStampAsync(string computerReference, CancellationToken cancellationToken);
 
     /// <summary>Appends usage records.</summary>
     Task RecordUsageAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken);

@@ -11,6 +11,7 @@ public static class SlapOSEndpointRouteBuilderExtensions
     /// <paramref name="endpoints"/>. Every endpoint first establishes the caller's identity (client
     /// certificate, or loopback in the insecure development mode) and refuses anyone else. <c>GET /</c>
     /// redirects to the portal when <see cref="MapSlapOSPortal"/> maps it, and names the API roots otherwise.
+    /// Also maps <c>/health/live</c> and <c>/health/ready</c> (see <see cref="SlapOSHealthEndpointRouteBuilderExtensions.MapSlapOSHealthChecks"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapSlapOSMaster(this IEndpointRouteBuilder endpoints)
     {
@@ -20,6 +21,7 @@ public static class SlapOSEndpointRouteBuilderExtensions
         SlapOS.Master.Api.Hateoas.HateoasEndpoints.Map(endpoints);
         SlapOS.Master.Api.Onboarding.OnboardingEndpoints.Map(endpoints);
         SlapOS.Master.Api.MasterRootEndpoint.Map(endpoints);
+        endpoints.MapSlapOSHealthChecks();
         return endpoints;
     }
 

@@ -39,9 +39,10 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<AllocationPipeline>();
         services.TryAddSingleton<SlapMaster>();
         services.TryAddSingleton<SlapOS.Master.Changes.ComputerChangeNotifier>();
-        services.TryAddSingleton<ISlapMaster, SlapOS.Master.Changes.ChangeSignallingSlapMaster>();
+        services.TryAddSingleton<ISlapMaster>(sp => sp.GetRequiredService<SlapMaster>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MasterStoreStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.CertificateAuthorityStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Changes.ComputerChangeListener>());
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();
         services.TryAddSingleton<SlapOS.Master.Api.Onboarding.OnboardingTokenStore>();
 
@@ -52,6 +53,14 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.MasterTlsStartup>());
         services.TryAddSingleton<SlapOS.Master.Administration.AdministratorRecord>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Administration.AdministratorBootstrapNotice>());
+
+        // Readiness (/health/ready): the store answers and its migrations are applied. Checks are keyed by
+        // name, so calling AddSlapOSMaster twice must not add the check twice.
+        if (!services.Any(d => d.ServiceType == typeof(SlapOS.Master.Health.MasterStoreHealthCheck)))
+        {
+            services.AddSingleton<SlapOS.Master.Health.MasterStoreHealthCheck>();
+            services.AddHealthChecks().AddCheck<SlapOS.Master.Health.MasterStoreHealthCheck>("slapos-master-store", tags: [SlapOSHealthEndpointRouteBuilderExtensions.ReadyTag]);
+        }
 
         var builder = new SlapOSMasterBuilder(services);
 

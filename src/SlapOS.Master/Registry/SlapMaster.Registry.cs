@@ -30,6 +30,9 @@ internal sealed partial class SlapMaster
         await store.GetComputerAsync(SlapReference.Validate(computerReference, "computer_id"), cancellationToken).ConfigureAwait(false)
         ?? throw new SlapNotFoundException("computer", computerReference);
 
+    public Task<long> GetChangeStampAsync(string computerReference, CancellationToken cancellationToken) =>
+        store.GetChangeStampAsync(SlapReference.Validate(computerReference, "computer_id"), cancellationToken);
+
     public IAsyncEnumerable<Computer> ListComputersAsync(CancellationToken cancellationToken) => store.ListComputersAsync(cancellationToken);
 
     public async Task<FormatResult> FormatComputerAsync(ComputerFormat format, CancellationToken cancellationToken)

@@ -28,4 +28,7 @@ internal static partial class MasterLog
 
     [LoggerMessage(8, LogLevel.Information, "Migrating the master store")]
     public static partial void Migrating(ILogger logger);
+
+    [LoggerMessage(30, LogLevel.Warning, "The store is unreachable: {Path} answered 503 with Retry-After")]
+    public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
 }

@@ -10,7 +10,7 @@ namespace SlapOS.Providers.Storage;
 /// The master store over any <see cref="DbDataSource"/> with Dapper; the dialects differ only by their
 /// SQL resources, how a write transaction is taken and how a unique violation is recognized.
 /// </summary>
-internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, IAsyncDisposable
+internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, IComputerChangeFeed, IAsyncDisposable
 {
     static SqlMasterStore()
     {
@@ -156,7 +156,12 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
     }
 
     public Task SetSupplyAsync(string computerReference, string softwareReleaseUrl, SupplyState state, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) => c.ExecuteAsync(Command("supply.set", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire() }, tx, cancellationToken)), cancellationToken);
+        WriteChangingAsync(async (c, tx, changes) =>
+        {
+            await c.ExecuteAsync(Command("supply.set", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire() }, tx, cancellationToken)).ConfigureAwait(false);
+            await BumpAsync(c, tx, changes, computerReference, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
 
     public Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, DateTimeOffset at, CancellationToken cancellationToken) =>
         WriteAsync((c, tx) =>
@@ -227,7 +232,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         ArgumentNullException.ThrowIfNull(instance);
         try
         {
-            return await WriteAsync(async (c, tx) =>
+            return await WriteChangingAsync(async (c, tx, changes) =>
             {
                 // The free counter is the conditional update that serializes takers of one computer...
                 var taken = await c.ExecuteAsync(Command("computer.take-free", new { Computer = computerReference }, tx, cancellationToken)).ConfigureAwait(false);
@@ -241,6 +246,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
                     ?? throw new LostRaceException();
                 var stored = instance with { ComputerReference = computerReference, PartitionReference = partition, HostInstanceReference = null, Version = 0 };
                 await c.ExecuteAsync(Command("instance.insert", InstanceRow.From(stored), tx, cancellationToken)).ConfigureAwait(false);
+                await BumpAsync(c, tx, changes, computerReference, cancellationToken).ConfigureAwait(false);
                 OnCandidatesChanged(computerReference, -1);
                 return stored;
             }, cancellationToken).ConfigureAwait(false);
@@ -275,7 +281,17 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         ArgumentNullException.ThrowIfNull(instance);
         try
         {
-            var changed = await WriteAsync((c, tx) => c.ExecuteAsync(Command("instance.update", InstanceRow.From(instance), tx, cancellationToken)), cancellationToken).ConfigureAwait(false);
+            var changed = await WriteChangingAsync(async (c, tx, changes) =>
+            {
+                var before = await c.QueryFirstOrDefaultAsync<InstanceChangeRow>(Command("instance.change-of", new { instance.Reference }, tx, cancellationToken)).ConfigureAwait(false);
+                var updated = await c.ExecuteAsync(Command("instance.update", InstanceRow.From(instance), tx, cancellationToken)).ConfigureAwait(false);
+                if (updated > 0 && before is not null)
+                {
+                    await BumpUpdatedAsync(c, tx, changes, before, instance, cancellationToken).ConfigureAwait(false);
+                }
+
+                return updated;
+            }, cancellationToken).ConfigureAwait(false);
             return changed == 0 ? null : instance with { Version = instance.Version + 1 };
         }
         catch (DbException e) when (IsUniqueViolation(e))
@@ -285,9 +301,10 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
     }
 
     public Task DeleteInstanceAndFreePartitionAsync(string instanceReference, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, tx) =>
+        WriteChangingAsync(async (c, tx, changes) =>
         {
             var deleted = await c.QueryFirstOrDefaultAsync<InstanceRow>(Command("instance.delete", new { Reference = instanceReference }, tx, cancellationToken)).ConfigureAwait(false);
+
             if (deleted is { Shared: 0, ComputerReference: { } computer, PartitionReference: { } partition })
             {
                 var freed = await c.ExecuteAsync(Command("partition.free", new { Computer = computer, Reference = partition, Instance = instanceReference }, tx, cancellationToken)).ConfigureAwait(false);
@@ -296,6 +313,11 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
                     await c.ExecuteAsync(Command("computer.give-free", new { Computer = computer }, tx, cancellationToken)).ConfigureAwait(false);
                     OnCandidatesChanged(computer, +1);
                 }
+            }
+
+            if (deleted?.ComputerReference is { } touched)
+            {
+                await BumpAsync(c, tx, changes, touched, cancellationToken).ConfigureAwait(false);
             }
 
             return 0;

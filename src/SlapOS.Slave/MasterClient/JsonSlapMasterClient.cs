@@ -28,6 +28,9 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
     // (computer, partition) → instance_guid, learned from computer documents: the JSON API names instances, not partitions.
     private readonly ConcurrentDictionary<(string Computer, string Partition), string> _instances = new();
 
+    /// <summary>The change stamp each computer's last long-poll answered: the next call asks for anything newer.</summary>
+    private readonly ConcurrentDictionary<string, long> _changeStamps = new(StringComparer.Ordinal);
+
     /// <summary>Creates the client over <paramref name="http"/> (its base address is the master URL).</summary>
     public JsonSlapMasterClient(HttpClient http, IOptions<SlapOSSlaveOptions> options, ILogger<JsonSlapMasterClient>? logger = null, IOptions<SlapMasterClientOptions>? clientOptions = null)
     {
@@ -271,9 +274,19 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
                 body["timestamp"] = known.ToString();
             }
 
+            if (_changeStamps.TryGetValue(computerReference, out var seen))
+            {
+                body["change_stamp"] = seen;
+            }
+
             try
             {
                 using var answer = await CallAsync("slapos.wait.v0.compute_node_change", body, cancellationToken);
+                if (answer.RootElement.TryGetProperty("change_stamp", out var stamp) && stamp.TryGetInt64(out var stored))
+                {
+                    _changeStamps[computerReference] = stored;
+                }
+
                 if (answer.RootElement.TryGetProperty("changed", out var changed) && changed.ValueKind == JsonValueKind.True)
                 {
                     return true;

@@ -29,7 +29,7 @@ public partial class SqlServerScriptTests
     {
         var names = SqlServer.Migrations.Select(m => (m.Version, m.Name)).ToList();
 
-        Assert.Equal([(1, "001_initial.sql"), (2, "002_identity.sql")], names);
+        Assert.Equal([(1, "001_initial.sql"), (2, "002_identity.sql"), (3, "003_changes.sql")], names);
         Assert.Equal(StoreSql.PostgreSql.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.Sqlite.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.PostgreSql.LatestVersion, SqlServer.LatestVersion);
@@ -40,7 +40,8 @@ public partial class SqlServerScriptTests
     {
         var names = typeof(SqlServerMasterStore).Assembly.GetManifestResourceNames().Order(StringComparer.Ordinal);
 
-        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.002_identity.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
+        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.002_identity.sql", "SlapOS.Providers.Storage.SqlServer.003_changes.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
+        Assert.Contains("UPDATE change_sequence", SqlServer["change.bump"], StringComparison.Ordinal);
         Assert.Contains("CREATE TABLE instances", SqlServer.Migrations[0].Script, StringComparison.Ordinal);
         Assert.Contains("sp_getapplock", SqlServer["schema.lock"], StringComparison.Ordinal);
         Assert.Contains("READPAST", SqlServer["partition.reserve"], StringComparison.Ordinal);
@@ -175,9 +176,11 @@ public partial class SqlServerScriptTests
     private static (HashSet<string> Tables, HashSet<string> Columns) Schema()
     {
         var script = (TSqlScript)Parse(string.Join("\n", SqlServer.Migrations.Select(m => m.Script)) + "\n" + SqlServer["schema.create"], out _);
-        var tables = script.Batches.SelectMany(b => b.Statements).SelectMany(Creates).ToList();
+        var statements = script.Batches.SelectMany(b => b.Statements).ToList();
+        var tables = statements.SelectMany(Creates).ToList();
+        var added = statements.OfType<AlterTableAddTableElementStatement>().SelectMany(a => a.Definition.ColumnDefinitions);
         return (tables.Select(t => t.SchemaObjectName.BaseIdentifier.Value).ToHashSet(StringComparer.Ordinal),
-            tables.SelectMany(t => t.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value)).ToHashSet(StringComparer.Ordinal));
+            tables.SelectMany(t => t.Definition.ColumnDefinitions).Concat(added).Select(c => c.ColumnIdentifier.Value).ToHashSet(StringComparer.Ordinal));
 
         static IEnumerable<CreateTableStatement> Creates(TSqlStatement statement) => statement switch
         {

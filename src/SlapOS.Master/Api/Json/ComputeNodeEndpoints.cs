@@ -139,20 +139,33 @@ internal static class ComputeNodeEndpoints
     }
 
     /// <summary>
-    /// Our long-poll (not in SlapOS's v0): answers <c>changed: true</c> as soon as something the node must apply
-    /// changes on the computer — at once when an instance there is newer than <c>timestamp</c> —
-    /// or <c>changed: false</c> after <c>timeout</c> seconds (at most 60).
+    /// Our long-poll (not in SlapOS's v0). The answer is decided from the computer's stored change stamp, whichever
+    /// master made the change: <c>changed: true</c> as soon as the stamp differs from <c>change_stamp</c> (what the
+    /// node last saw; without it, the stamp when the call began, or an instance newer than <c>timestamp</c>), or
+    /// <c>changed: false</c> after <c>timeout</c> seconds (at most 60). Every answer carries the stamp read, for
+    /// the node's next call: a change made while no call was open, or while this master restarted, is not lost.
     /// </summary>
     public static async Task<object> WaitForChangeAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
         var seconds = body.TryGetProperty("timeout", out var timeout) ? Math.Clamp(timeout.GetDouble(), 0, 60) : 30;
+        long? seen = body.TryGetProperty("change_stamp", out var seenStamp)
+            ? seenStamp.TryGetInt64(out var value) ? value : throw new SlapValidationException("change_stamp", "must be the integer a previous answer gave")
+            : null;
         var notifier = context.RequestServices.GetRequiredService<SlapOS.Master.Changes.ComputerChangeNotifier>();
         var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(seconds);
 
-        // Subscribe first, then look: a change between the look and the wait is not lost.
-        var wait = notifier.WaitAsync(computer, TimeSpan.FromSeconds(seconds), time, cancellationToken);
-        if (JsonDocuments.OptionalString(body, "timestamp") is { } since)
+        // Subscribe first, then read: a change between the read and the wait wakes the wait.
+        var wake = notifier.WaitAsync(computer, TimeSpan.FromSeconds(seconds), time, cancellationToken);
+        var stamp = await master.GetChangeStampAsync(computer, cancellationToken);
+        var baseline = seen ?? stamp;
+        if (stamp != baseline)
+        {
+            return Answer(true, stamp);
+        }
+
+        if (seen is null && JsonDocuments.OptionalString(body, "timestamp") is { } since)
         {
             var known = decimal.TryParse(since, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
                 ? InstanceTimestamp.Parse(since)
@@ -161,12 +174,30 @@ internal static class ComputeNodeEndpoints
             {
                 if (instance.Timestamp > known)
                 {
-                    return new Dictionary<string, object?> { ["changed"] = true };
+                    return Answer(true, stamp);
                 }
             }
         }
 
-        return new Dictionary<string, object?> { ["changed"] = await wait };
+        while (true)
+        {
+            var woken = await wake;
+            var remaining = deadline - time.GetUtcNow();
+            if (woken && remaining > TimeSpan.Zero)
+            {
+                // Subscribe again before reading, for the same reason as above.
+                wake = notifier.WaitAsync(computer, remaining, time, cancellationToken);
+            }
+
+            stamp = await master.GetChangeStampAsync(computer, cancellationToken);
+            if (stamp != baseline || !woken || remaining <= TimeSpan.Zero)
+            {
+                // At the timeout too the answer is the stored truth, not "nothing woke me".
+                return Answer(stamp != baseline, stamp);
+            }
+        }
+
+        static Dictionary<string, object?> Answer(bool changed, long stamp) => new() { ["changed"] = changed, ["change_stamp"] = stamp };
     }
 
     public static async Task<object> CertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)

@@ -68,6 +68,6 @@ internal static class JsonApiSchemas
         ["/slapos.post.v0.compute_node_register"] = Object(["computer_guid", "token"], ComputerGuid, ("token", String())),
         ["/slapos.post.v0.person_token"] = Object(["person_reference"], ("person_reference", String()), ("admin", BooleanValue), ("ttl_seconds", new JsonSchemaNode { Type = "number" })),
         ["/slapos.post.v0.person_register"] = Object(["person_reference", "token"], ("person_reference", String()), ("token", String())),
-        ["/slapos.wait.v0.compute_node_change"] = Object(["computer_guid"], ComputerGuid, ("timestamp", String()), ("timeout", new JsonSchemaNode { Type = "number" })),
+        ["/slapos.wait.v0.compute_node_change"] = Object(["computer_guid"], ComputerGuid, ("timestamp", String()), ("timeout", new JsonSchemaNode { Type = "number" }), ("change_stamp", new JsonSchemaNode { Type = "integer" })),
     };
 }

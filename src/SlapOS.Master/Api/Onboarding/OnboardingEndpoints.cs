@@ -30,8 +30,8 @@ internal static class OnboardingEndpoints
     {
         endpoints.MapPost(ComputerTokenPath, SlapIdentityGate.Wrap(JsonApiPipeline.Create(ComputerTokenPath, ComputerTokenAsync)));
         endpoints.MapPost(PersonTokenPath, SlapIdentityGate.Wrap(JsonApiPipeline.Create(PersonTokenPath, PersonTokenAsync)));
-        endpoints.MapPost(ComputerRegisterPath, JsonApiPipeline.Create(ComputerRegisterPath, ComputerRegisterAsync));
-        endpoints.MapPost(PersonRegisterPath, JsonApiPipeline.Create(PersonRegisterPath, PersonRegisterAsync));
+        endpoints.MapPost(ComputerRegisterPath, Outage.StoreOutage.Wrap(JsonApiPipeline.Create(ComputerRegisterPath, ComputerRegisterAsync)));
+        endpoints.MapPost(PersonRegisterPath, Outage.StoreOutage.Wrap(JsonApiPipeline.Create(PersonRegisterPath, PersonRegisterAsync)));
 
         // Public: a newcomer checks the master's TLS certificate against it (and its pinned hash) before sending a token.
         endpoints.MapGet(CaCertificatePath, async context =>

@@ -11,7 +11,8 @@ namespace SlapOS.Master.Api.Security;
 /// </summary>
 internal static class SlapIdentityGate
 {
-    public static RequestDelegate Wrap(RequestDelegate next) => async context =>
+    /// <summary>Wraps an endpoint; a lost store anywhere behind it answers 503 (see <see cref="Outage.StoreOutage"/>).</summary>
+    public static RequestDelegate Wrap(RequestDelegate next) => Outage.StoreOutage.Wrap(async context =>
     {
         var mode = context.RequestServices.GetRequiredService<IOptionsMonitor<SlapOSMasterOptions>>().CurrentValue.Security.Mode;
         var identity = mode switch
@@ -39,5 +40,5 @@ internal static class SlapIdentityGate
 
         context.SetSlapIdentity(identity);
         await next(context);
-    };
+    });
 }

@@ -175,3 +175,22 @@ WHERE kind = @Kind AND reference = @Reference AND serial_number <> @Except AND n
 SELECT serial_number, kind, reference, admin, not_before, not_after, issued_at, revoked_at, revocation_reason FROM certificates
 WHERE revoked_at IS NOT NULL AND revoked_at <= @Now AND not_after > @Now
 ORDER BY serial_number
+-- name: change.bump
+UPDATE computers SET change_stamp = nextval('computer_change_stamps') WHERE reference = @Computer;
+SELECT pg_notify('slapos_computer_changes', CAST(@Computer AS TEXT))
+
+-- name: change.stamp
+SELECT change_stamp FROM computers WHERE reference = @Computer
+
+-- name: change.since
+SELECT reference, change_stamp FROM computers WHERE change_stamp > @Since ORDER BY change_stamp
+
+-- name: change.latest
+SELECT COALESCE(MAX(change_stamp), 0) FROM computers
+
+-- name: instance.change-of
+SELECT timestamp_us, requested_state, root_reference, computer_reference FROM instances WHERE reference = @Reference
+
+-- name: instance.tree-computers
+SELECT DISTINCT computer_reference FROM instances
+WHERE root_reference = @Root AND computer_reference IS NOT NULL ORDER BY computer_reference

@@ -1,0 +1,90 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SlapOS.Master.Telemetry;
+
+namespace SlapOS.Master.Api.Outage;
+
+/// <summary>
+/// The one rule for a lost store: when the database cannot be reached (connection refused or lost, no primary,
+/// a transient error, SQLite busy or locked, a timeout), every SlapOS endpoint answers 503 with
+/// <c>Retry-After</c> and a clear error, never a bare 500; the next request simply tries the store again, so
+/// the master recovers without a restart. Every endpoint goes through <see cref="Wrap"/>.
+/// </summary>
+internal static class StoreOutage
+{
+    /// <summary>What <c>Retry-After</c> says, in seconds: about how long a PostgreSQL restart or failover takes.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    /// <summary>The error's <c>type</c> in JSON answers.</summary>
+    public const string ErrorType = "store-unavailable";
+
+    private const string Message = "The SlapOS master's database is unreachable for now; nothing was changed by this request unless it was acknowledged before. Retry later.";
+
+    /// <summary>Runs <paramref name="next"/>; a lost store becomes a 503 with Retry-After.</summary>
+    public static RequestDelegate Wrap(RequestDelegate next) => async context =>
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (IsStoreLost(e) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SlapOS.Master.StoreOutage");
+            if (logger is not null)
+            {
+                MasterLog.StoreUnavailable(logger, context.Request.Path, e);
+            }
+
+            await WriteAsync(context);
+        }
+    };
+
+    /// <summary>Whether <paramref name="exception"/> (or what caused it) says the store cannot be reached now.</summary>
+    public static bool IsStoreLost(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SocketException or TimeoutException:
+                    return true;
+                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), without a reference to its client library.
+                case DbException db when db.GetType().Name == "SqliteException":
+                    return db.ErrorCode is 5 or 6;
+                // Npgsql and SqlClient say which of their errors are transient: lost connections, no primary,
+                // a server shutting down or starting, deadlock victims beyond the store's own retries.
+                case DbException { IsTransient: true }:
+                    return true;
+                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsStoreLost):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task WriteAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.Clear();
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var request = context.Request;
+        var json = request.Path.StartsWithSegments("/slapos.", StringComparison.Ordinal) || request.Path.Value?.StartsWith("/slapos.", StringComparison.Ordinal) == true
+            || request.Headers.Accept.ToString().Contains("json", StringComparison.OrdinalIgnoreCase);
+        if (json)
+        {
+            response.ContentType = "application/json";
+            await JsonSerializer.SerializeAsync(response.Body, new Dictionary<string, object> { ["status"] = 503, ["type"] = ErrorType, ["title"] = Message }, cancellationToken: context.RequestAborted);
+        }
+        else
+        {
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync("503 Service Unavailable: " + Message, context.RequestAborted);
+        }
+    }
+}
