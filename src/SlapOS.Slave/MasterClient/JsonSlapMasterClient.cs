@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -222,7 +223,8 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         body["parameters"] = ToJson(request.Parameters);
         body["sla_parameters"] = ToJson(request.Sla);
 
-        using var answer = await CallAsync("slapos.post.v0.software_instance", body, cancellationToken, isRequest: true);
+        var exact = new StrongBox<string?>();
+        using var answer = await CallAsync("slapos.post.v0.software_instance", body, cancellationToken, isRequest: true, exact);
         var root = answer.RootElement;
         var reference = RequireString(root, "instance_guid");
         var state = OptionalString(root, "state");
@@ -241,7 +243,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             ComputerReference = OptionalString(root, "computer_guid"),
             PartitionReference = OptionalString(root, "compute_partition_id"),
             ConnectionParameters = Strings(root, "connection_parameters"),
-            Timestamp = Timestamp(root),
+            Timestamp = Timestamp(root, exact.Value),
         };
     }
 
@@ -304,9 +306,10 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
 
     private async Task<PartitionInstance> GetPartitionAsync(string computer, string guid, string partition, CancellationToken cancellationToken)
     {
-        using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
+        var exact = new StrongBox<string?>();
+        using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken, exactTimestamp: exact);
         var root = answer.RootElement;
-        var timestamp = Timestamp(root);
+        var timestamp = Timestamp(root, exact.Value);
 
         using var sharedAnswer = await CallAsync("slapos.allDocs.v0.instance_node_instance_list", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
         var shared = ResultList(sharedAnswer)
@@ -372,7 +375,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             : throw new SlapNotFoundException("instance of partition", computer + "/" + partition);
     }
 
-    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false)
+    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false, StrongBox<string?>? exactTimestamp = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
@@ -381,6 +384,11 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await MasterHttp.SendAsync(_http, request, cancellationToken);
         MasterClientLog.Answered(_logger, Api, endpoint, (int)response.StatusCode);
+        if (exactTimestamp is not null && response.Headers.TryGetValues(ExactTimestampHeader, out var stamps))
+        {
+            exactTimestamp.Value = stamps.FirstOrDefault();
+        }
+
         var text = await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken);
         JsonDocument? document = null;
         try
@@ -487,13 +495,16 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         return result;
     }
 
+    /// <summary>Our master's header with an instance's exact timestamp (SlapOS's schema allows only whole seconds in the body).</summary>
+    private const string ExactTimestampHeader = "X-SlapOS-Timestamp";
+
     /// <summary>
-    /// Our master's exact <c>timestamp</c> when given (two changes within one second must differ), else
+    /// Our master's exact timestamp when given (two changes within one second must differ), else
     /// SlapOS's <c>processing_timestamp</c> in whole seconds.
     /// </summary>
-    private static InstanceTimestamp Timestamp(JsonElement element)
+    private static InstanceTimestamp Timestamp(JsonElement element, string? exact)
     {
-        if (OptionalString(element, "timestamp") is { } exact)
+        if (exact is not null)
         {
             try
             {

@@ -142,11 +142,15 @@ public class LoopbackMaster : IAsyncLifetime
     }
 }
 
-/// <summary>One HTTP answer: status, content type and body text.</summary>
-public sealed record Answer(HttpStatusCode Status, string? ContentType, string Body)
+/// <summary>One HTTP answer: status, content type, body text and the master's exact instance timestamp header, if any.</summary>
+public sealed record Answer(HttpStatusCode Status, string? ContentType, string Body, string? ExactTimestamp = null)
 {
     public static async Task<Answer> ReadAsync(HttpResponseMessage response) =>
-        new(response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+        new(
+            response.StatusCode,
+            response.Content.Headers.ContentType?.ToString(),
+            await response.Content.ReadAsStringAsync(),
+            response.Headers.TryGetValues("X-SlapOS-Timestamp", out var stamps) ? stamps.FirstOrDefault() : null);
 
     public object? Marshal() => SlapMarshal.Read(Body);
 

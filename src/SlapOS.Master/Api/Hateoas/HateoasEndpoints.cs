@@ -24,8 +24,8 @@ internal static class HateoasEndpoints
         Get(endpoints, "/getHateoasUrl", context => HateoasResponses.WriteTextAsync(context, RootUrl(context.Request)));
     }
 
-    /// <summary>The absolute URL of the HATEOAS root, built from the request as SlapOS builds it from <c>Host</c>.</summary>
-    public static string RootUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{HateoasPaths.Root}";
+    /// <summary>The absolute URL of the HATEOAS root, built from the request as SlapOS builds it from <c>Host</c> (and <c>X-Forwarded-Proto</c>).</summary>
+    public static string RootUrl(HttpRequest request) => PublicOrigin.Of(request) + HateoasPaths.Root;
 
     private static void Get(IEndpointRouteBuilder endpoints, string pattern, RequestDelegate handler) =>
         endpoints.MapGet(pattern, SlapIdentityGate.Wrap(Guarded(handler))).WithDisplayName($"SlapOS HATEOAS {pattern}");

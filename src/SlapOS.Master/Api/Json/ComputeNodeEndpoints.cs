@@ -42,8 +42,6 @@ internal static class ComputeNodeEndpoints
         {
             ["software_release_uri"] = i.SoftwareReleaseUrl,
             ["state"] = i.RequestedState.ToWire(),
-            ["reported_state"] = i.ReportedState?.ToWire(),
-            ["error"] = i.ErrorMessage,
         }));
     }
 
@@ -58,10 +56,8 @@ internal static class ComputeNodeEndpoints
                 ["title"] = instance.Title,
                 ["instance_guid"] = instance.Reference,
                 ["state"] = instance.RequestedState.ToWire(),
-                ["compute_partition_id"] = instance.PartitionReference,
+                ["compute_partition_id"] = instance.PartitionReference ?? string.Empty,
                 ["software_release_uri"] = instance.SoftwareReleaseUrl,
-                ["processing_timestamp"] = instance.Timestamp.Microseconds / 1_000_000,
-                ["timestamp"] = instance.Timestamp.ToString(),
             });
         }
 
@@ -73,6 +69,7 @@ internal static class ComputeNodeEndpoints
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
         var partition = SlapReference.Validate(JsonDocuments.RequiredString(body, "compute_partition_id"), "compute_partition_id");
         var instance = await master.GetPartitionInstanceAsync(computer, partition, cancellationToken);
+        JsonDocuments.WithExactTimestamp(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
 
@@ -228,7 +225,7 @@ internal static class ComputeNodeEndpoints
         {
             if (caller.IsAdmin || (caller.Kind == IdentityKind.Computer && caller.Reference == computer.Reference) || computer.OwnerReference == caller.Reference)
             {
-                computers.Add(new Dictionary<string, object?> { ["computer_guid"] = computer.Reference, ["title"] = computer.Title ?? computer.Reference });
+                computers.Add(new Dictionary<string, object?> { ["computer_guid"] = computer.Reference });
             }
         }
 

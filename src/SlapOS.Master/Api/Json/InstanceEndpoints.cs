@@ -24,12 +24,14 @@ internal static class InstanceEndpoints
             Sla = body.TryGetProperty("sla_parameters", out var sla) ? JsonParameterValues.ToStrings(sla) : new Dictionary<string, string>(),
         };
         var instance = await master.RequestAsync(request, cancellationToken);
+        JsonDocuments.WithExactTimestamp(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken, hostAddresses: true);
     }
 
     public static async Task<object> GetAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
+        JsonDocuments.WithExactTimestamp(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
 
@@ -40,6 +42,7 @@ internal static class InstanceEndpoints
         var requester = SlapAuthorization.RequesterOf(context.GetSlapIdentity());
         var instance = await master.FindInstanceAsync(requester, title, cancellationToken)
             ?? throw new SlapNotFoundException("instance tree", title);
+        JsonDocuments.WithExactTimestamp(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
 
@@ -78,8 +81,7 @@ internal static class InstanceEndpoints
                 ["software_type"] = shared.SoftwareType,
                 ["state"] = shared.RequestedState.ToWire(),
                 ["parameters"] = shared.Parameters,
-                ["compute_partition_id"] = shared.PartitionReference,
-                ["timestamp"] = shared.Timestamp.ToString(),
+                ["compute_partition_id"] = shared.PartitionReference ?? string.Empty,
             });
         }
 

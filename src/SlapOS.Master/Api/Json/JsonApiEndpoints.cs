@@ -59,8 +59,7 @@ internal static class JsonApiEndpoints
 
     private static Task<object> HateoasUrlAsync(HttpContext context, System.Text.Json.JsonElement body, CancellationToken cancellationToken)
     {
-        var request = context.Request;
-        object document = new Dictionary<string, object?> { ["hateoas_url"] = $"{request.Scheme}://{request.Host}{request.PathBase}/hateoas/" };
+        object document = new Dictionary<string, object?> { ["hateoas_url"] = Hateoas.HateoasEndpoints.RootUrl(context.Request) };
         return Task.FromResult(document);
     }
 }

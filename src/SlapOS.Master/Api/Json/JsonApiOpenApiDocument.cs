@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace SlapOS.Master.Api.Json;
 
-/// <summary>The OpenAPI 3 document of our JSON API, built from the same schemas that validate requests, so it never drifts.</summary>
+/// <summary>
+/// The OpenAPI 3 document of our JSON API, built from the same schemas that validate requests, so it never drifts;
+/// the answers' schemas are SlapOS's own where SlapOS defines the path (<see cref="JsonApiResponseSchemas"/>).
+/// </summary>
 internal static class JsonApiOpenApiDocument
 {
     public const string Path = "/openapi/slapos-v0.json";
@@ -28,9 +31,12 @@ internal static class JsonApiOpenApiDocument
                     },
                     ["responses"] = new JsonObject
                     {
-                        ["200"] = new JsonObject { ["description"] = "The result document", ["content"] = JsonContent(new JsonObject { ["type"] = "object" }) },
-                        ["400"] = new JsonObject { ["description"] = "The body is not valid JSON or does not follow the schema", ["content"] = JsonContent(ErrorSchema()) },
-                        ["403"] = new JsonObject { ["description"] = "Not found, not allowed, or no free partition", ["content"] = JsonContent(ErrorSchema()) },
+                        ["200"] = new JsonObject
+                        {
+                            ["description"] = JsonApiResponseSchemas.IsSlapOS(path) ? "The result document (SlapOS's schema)" : "The result document",
+                            ["content"] = JsonContent(JsonApiResponseSchemas.Success(path) ?? throw new InvalidOperationException($"no response schema for {path}")),
+                        },
+                        ["default"] = new JsonObject { ["description"] = "An error: bad body (400), not found or not allowed or no free partition (403)…", ["content"] = JsonContent(JsonApiResponseSchemas.Error()) },
                     },
                 },
             };
@@ -46,18 +52,6 @@ internal static class JsonApiOpenApiDocument
     }
 
     private static JsonObject JsonContent(JsonObject schema) => new() { ["application/json"] = new JsonObject { ["schema"] = schema } };
-
-    private static JsonObject ErrorSchema() => new()
-    {
-        ["type"] = "object",
-        ["required"] = new JsonArray("status", "type", "title"),
-        ["properties"] = new JsonObject
-        {
-            ["status"] = new JsonObject { ["type"] = "integer" },
-            ["type"] = new JsonObject { ["type"] = "string" },
-            ["title"] = new JsonObject { ["type"] = "string" },
-        },
-    };
 
     private static JsonObject ToJson(JsonSchemaNode schema)
     {

@@ -9,10 +9,14 @@ internal static class JsonDocuments
 
     public static object ResultList(IEnumerable<object> items) => new Dictionary<string, object?> { ["result_list"] = items.ToList() };
 
+    /// <summary>The response header with an instance's exact timestamp (SlapOS's schema allows only whole seconds in the body).</summary>
+    public const string TimestampHeader = "X-SlapOS-Timestamp";
+
     /// <summary>
-    /// An instance as <c>slapos.get.v0.software_instance</c> shows it. <c>processing_timestamp</c> is whole
-    /// seconds as SlapOS sends it; <c>timestamp</c> adds the exact value so that nodes never miss two
-    /// changes within one second.
+    /// An instance as <c>slapos.get.v0.software_instance</c> shows it, with exactly SlapOS's keys (its schema
+    /// forbids others). <c>processing_timestamp</c> is whole seconds as SlapOS sends it; the exact value goes
+    /// in the <see cref="TimestampHeader"/> header (<see cref="WithExactTimestamp"/>) so that our nodes never
+    /// miss two changes within one second.
     /// </summary>
     /// <param name="master">The engine.</param>
     /// <param name="instance">The instance.</param>
@@ -44,14 +48,16 @@ internal static class JsonDocuments
             ["ip_list"] = ipList,
             ["full_ip_list"] = Array.Empty<object>(),
             ["sla_parameters"] = instance.Sla,
-            ["computer_guid"] = instance.ComputerReference,
-            ["compute_partition_id"] = instance.PartitionReference,
+            ["computer_guid"] = instance.ComputerReference ?? string.Empty,
+            ["compute_partition_id"] = instance.PartitionReference ?? string.Empty,
             ["processing_timestamp"] = instance.Timestamp.Microseconds / 1_000_000,
-            ["timestamp"] = instance.Timestamp.ToString(),
-            ["reported_state"] = instance.ReportedState == ReportedState.None ? null : instance.ReportedState.ToString().ToLowerInvariant(),
             ["access_status_message"] = instance.ErrorMessage ?? string.Empty,
         };
     }
+
+    /// <summary>Sets <see cref="TimestampHeader"/> to <paramref name="instance"/>'s exact timestamp.</summary>
+    public static void WithExactTimestamp(Microsoft.AspNetCore.Http.HttpContext context, SoftwareInstance instance) =>
+        context.Response.Headers[TimestampHeader] = instance.Timestamp.ToString();
 
     public static string? OptionalString(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

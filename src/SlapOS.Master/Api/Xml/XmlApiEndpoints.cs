@@ -24,7 +24,7 @@ internal static class XmlApiEndpoints
         Get(endpoints, "/registerComputerPartition", RegisterPartitionAsync);
         Get(endpoints, "/getComputerPartitionCertificate", PartitionCertificateAsync);
         Get(endpoints, "/getComputerPartitionStatus", PartitionStatusAsync);
-        Get(endpoints, "/getSoftwareReleaseListFromSoftwareProduct", (_, _, _) => Task.FromResult(SlapMarshal.Write(new List<object?>())));
+        Get(endpoints, "/getSoftwareReleaseListFromSoftwareProduct", SoftwareReleaseListAsync);
         Get(endpoints, "/getRunId", (_, _, _) => Task.FromResult(RunId));
         Post(endpoints, "/loadComputerConfigurationFromXML", FormatAsync);
         Post(endpoints, "/supplySupply", SupplyAsync);
@@ -97,9 +97,32 @@ internal static class XmlApiEndpoints
         return SlapMarshal.Write(SlapWireObjects.ToComputerPartition(found));
     }
 
+    /// <summary>
+    /// The releases of a software product. This master keeps no product catalogue, so the list is empty; as
+    /// slapproxy, exactly one of <c>software_product_reference</c> and <c>software_release_url</c> must be given.
+    /// </summary>
+    private static Task<string> SoftwareReleaseListAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
+    {
+        var product = request.Optional("software_product_reference");
+        var release = request.Optional("software_release_url");
+        if ((product is null) == (release is null))
+        {
+            throw new SlapValidationException("software_product_reference", "give either software_product_reference or software_release_url, not both and not neither");
+        }
+
+        return Task.FromResult(SlapMarshal.Write(new List<object?>()));
+    }
+
     private static async Task<string> PartitionCertificateAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
+        var partitions = await Master(context).ListPartitionsAsync(computer, cancellationToken);
+        if (partitions.FirstOrDefault(p => p.Reference == partition) is { State: PartitionState.Free })
+        {
+            // A free partition holds no instance, so no identity to certify: the empty pair, as slapproxy answers.
+            return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = string.Empty, ["key"] = string.Empty });
+        }
+
         var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
         var pair = (Dictionary<string, object?>)await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
         return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = pair["certificate"], ["key"] = pair["key"] });
