@@ -74,7 +74,7 @@ internal static class OnboardingEndpoints
         {
             // An administrator enrols a new computer: it exists from its token on, and its node formats it after registering.
             await RegisterIfNewAsync(master, reference, cancellationToken);
-            return CreateToken(context, body, new SlapIdentity(IdentityKind.Computer, reference));
+            return await CreateTokenAsync(context, body, new SlapIdentity(IdentityKind.Computer, reference), cancellationToken);
         }
 
         var computer = await master.GetComputerAsync(reference, cancellationToken);
