@@ -138,15 +138,24 @@ public sealed class SecureWalkthroughTests : IDisposable
         var first = await RunAsync(Dll("SlapOS.Samples.MasterHost"), ["admin", "issue", "--person", "root", "--out", Path.Combine(root, "admin"), .. configuration]);
         Assert.True(first.ExitCode == 0, first.Error);
 
-        // The CA key is 0600: another user (root reads everything, so the command runs as nobody) cannot read it.
+        // The CA key is 0600: another user cannot read it. As root (which reads everything), the key is handed to
+        // nobody and the command runs as root with every capability dropped, so the checkout's directories stay
+        // reachable wherever the clone lives.
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(root, "ca", "ca.key")));
         File.SetUnixFileMode(root, (UnixFileMode)0b111_111_111);
         string[] command = [Dll("SlapOS.Samples.MasterHost"), "admin", "issue", "--person", "mallory", "--out", Path.Combine(root, "stolen"),
             configuration[0], $"--SlapOS:Master:Sqlite:Path={Path.Combine(root, "other.db")}"];
         var asOther = Environment.UserName == "root"
-            ? new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", $"HOME={root}", "DOTNET_CLI_HOME=" + root, "dotnet", .. command])
+            ? new ProcessStartInfo("setpriv", ["--inh-caps=-all", "--bounding-set=-all", "env", $"HOME={root}", "DOTNET_CLI_HOME=" + root, "dotnet", .. command])
             : new ProcessStartInfo("dotnet", command);
-        if (Environment.UserName != "root")
+        if (Environment.UserName == "root")
+        {
+            File.SetUnixFileMode(Path.Combine(root, "ca", "ca.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            using var chown = Process.Start("chown", ["65534:65534", Path.Combine(root, "ca", "ca.key")])!;
+            await chown.WaitForExitAsync();
+            Assert.Equal(0, chown.ExitCode);
+        }
+        else
         {
             File.SetUnixFileMode(Path.Combine(root, "ca", "ca.key"), UnixFileMode.None);
         }

@@ -21,10 +21,17 @@ public class PostgresSmokeTests
     public async Task A_fresh_database_can_be_created_for_a_test()
     {
         var connectionString = await PostgresDatabase.CreateDatabaseAsync("smoke");
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("CREATE TABLE t (x int); INSERT INTO t VALUES (1); SELECT count(*) FROM t", connection);
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("CREATE TABLE t (x int); INSERT INTO t VALUES (1); SELECT count(*) FROM t", connection);
 
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+            Assert.Equal(1L, await command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            await PostgresDatabase.DropDatabaseAsync(connectionString);
+        }
     }
 }

@@ -276,7 +276,14 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
                 body["timestamp"] = known.ToString();
             }
 
-            if (_changeStamps.TryGetValue(computerReference, out var seen))
+            // The first wait knows no stamp: a change made since the node's last run would be taken as the baseline
+            // and missed. Learn the stamp at once and answer "changed", so the node runs once more and then waits on it.
+            var first = !_changeStamps.TryGetValue(computerReference, out var seen);
+            if (first)
+            {
+                body["timeout"] = 0;
+            }
+            else
             {
                 body["change_stamp"] = seen;
             }
@@ -289,7 +296,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
                     _changeStamps[computerReference] = stored;
                 }
 
-                if (answer.RootElement.TryGetProperty("changed", out var changed) && changed.ValueKind == JsonValueKind.True)
+                if (first || (answer.RootElement.TryGetProperty("changed", out var changed) && changed.ValueKind == JsonValueKind.True))
                 {
                     return true;
                 }

@@ -81,6 +81,13 @@ public sealed class ResponseSchemaTests(MtlsMaster master) : IClassFixture<MtlsM
         var personToken = ResponseSchemaConformance.Json(await check.PostAsync(client, "/slapos.post.v0.person_token", new { person_reference = person }));
         await check.PostAsync(anonymous, "/slapos.post.v0.person_register", new { person_reference = person, token = personToken.GetProperty("token").GetString() });
 
+        // Revocation: the registry's list, one certificate by serial, and every certificate of a subject.
+        var computerCertificates = ResponseSchemaConformance.Json(await check.PostAsync(client, "/slapos.allDocs.v0.certificate_list", new { kind = "computer", reference = computer }));
+        var valid = computerCertificates.GetProperty("result_list").EnumerateArray().First(c => c.GetProperty("state").GetString() == "valid");
+        await check.PostAsync(client, "/slapos.remove.v0.certificate", new { serial_number = valid.GetProperty("serial_number").GetString() });
+        await check.PostAsync(client, "/slapos.remove.v0.software_instance_certificate", new { instance_guid = guid });
+        await check.PostAsync(client, "/slapos.remove.v0.person_certificate", new { person_reference = person });
+
         // Errors validate too: unknown instance, a bad body, a reused token.
         await check.PostAsync(client, "/slapos.get.v0.software_instance", new { instance_guid = "SOFTINST-missing" });
         await check.PostAsync(client, "/slapos.post.v0.software_instance", new { title = 1 });

@@ -13,7 +13,7 @@ namespace SlapOS.Integration.Tests.Faults;
 /// acknowledged with (0 moved), and no partition hosts two instances (0 double). The kill is proven to have
 /// happened mid-load: requests were in flight and failed when the process died.
 /// </summary>
-public sealed class MasterKillTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncDisposable
+public sealed class MasterKillTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Computer = "COMP-KILL";
     private const string Release = "https://lab.example/software/kill/software.cfg";
@@ -22,7 +22,9 @@ public sealed class MasterKillTests(Xunit.Abstractions.ITestOutputHelper output)
     private readonly string _directory = Directory.CreateTempSubdirectory("slapos-kill-").FullName;
     private string _postgres = string.Empty;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await PostgresDatabase.DropDatabaseAsync(_postgres);
         Directory.Delete(_directory, recursive: true);

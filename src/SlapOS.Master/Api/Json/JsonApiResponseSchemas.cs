@@ -44,15 +44,55 @@ internal static class JsonApiResponseSchemas
         ["/slapos.post.v0.person_token"] = Token,
         ["/slapos.post.v0.compute_node_register"] = Registration,
         ["/slapos.post.v0.person_register"] = Registration,
+        ["/slapos.remove.v0.software_instance_certificate"] = Revoked,
+        ["/slapos.remove.v0.person_certificate"] = Revoked,
+        ["/slapos.remove.v0.certificate"] = Revoked,
+        ["/slapos.allDocs.v0.certificate_list"] = CertificateList,
         ["/slapos.wait.v0.compute_node_change"] = """
             {
               "type": "object",
-              "required": ["changed"],
+              "required": ["changed", "change_stamp"],
               "additionalProperties": false,
-              "properties": { "changed": { "type": "boolean" } }
+              "properties": { "changed": { "type": "boolean" }, "change_stamp": { "type": "integer" } }
             }
             """,
     };
+
+    private const string Revoked = """
+        {
+          "type": "object",
+          "required": ["type", "title"],
+          "additionalProperties": false,
+          "properties": { "type": { "type": "string" }, "title": { "type": "string" } }
+        }
+        """;
+
+    private const string CertificateList = """
+        {
+          "type": "object",
+          "required": ["result_list"],
+          "additionalProperties": false,
+          "properties": {
+            "result_list": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": ["serial_number", "not_before", "not_after", "issued_at", "revoked_at", "revocation_reason", "state"],
+                "additionalProperties": false,
+                "properties": {
+                  "serial_number": { "type": "string" },
+                  "not_before": { "type": "string", "format": "date-time" },
+                  "not_after": { "type": "string", "format": "date-time" },
+                  "issued_at": { "type": "string", "format": "date-time" },
+                  "revoked_at": { "type": ["string", "null"] },
+                  "revocation_reason": { "type": ["string", "null"] },
+                  "state": { "enum": ["valid", "revoked", "expired"] }
+                }
+              }
+            }
+          }
+        }
+        """;
 
     private const string Token = """
         {
