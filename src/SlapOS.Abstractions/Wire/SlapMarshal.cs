@@ -40,7 +40,7 @@ public static class SlapMarshal
     {
         ArgumentNullException.ThrowIfNull(document);
         limits ??= SlapMarshalLimits.Default;
-        using var bounded = new BoundedReadStream(document, limits.MaxDocumentSize);
+        using var bounded = new BoundedReadStream(document, limits.MaxDocumentSize, limit => new SlapMarshalException(FormattableString.Invariant($"document is larger than {limit} bytes")));
         using var reader = new StreamReader(bounded, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true);
         return MarshalReader.Read(reader, limits);
     }

@@ -50,7 +50,6 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IMasterStore>() as IIdentityStore
             ?? throw new InvalidOperationException($"the master store ({sp.GetRequiredService<IMasterStore>().GetType().Name}) does not keep identities: it must implement IIdentityStore"));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.InsecureLoopbackStartupCheck>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.MasterTlsStartup>());
         services.TryAddSingleton<SlapOS.Master.Administration.AdministratorRecord>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Administration.AdministratorBootstrapNotice>());
 

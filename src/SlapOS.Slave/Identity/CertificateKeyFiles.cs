@@ -86,7 +86,12 @@ internal static class CertificateKeyFiles
         return "removed an incomplete write";
     }
 
-    private static async Task WriteTemporaryAsync(string temporary, string content, UnixFileMode mode, Func<string, CancellationToken, Task>? prepare, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="temporary"/>, never readable by others while written, flushed
+    /// to disk, then <paramref name="prepare"/>d (e.g. given to a partition user) and set to <paramref name="mode"/>: ready
+    /// to be renamed into place.
+    /// </summary>
+    internal static async Task WriteTemporaryAsync(string temporary, string content, UnixFileMode mode, Func<string, CancellationToken, Task>? prepare, CancellationToken cancellationToken)
     {
         File.Delete(temporary);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

@@ -51,17 +51,21 @@ internal static class PartitionCertificateFiles
     {
         var directory = Path.Combine(partitionPath, "etc", "ssl");
         Directory.CreateDirectory(directory);
+        Func<string, CancellationToken, Task>? giveToUser = Owned(user) ? (file, ct) => ChownAsync(user!, file, ct) : null;
         await CertificateKeyFiles.WriteAsync(
             CertificatePath(partitionPath),
             KeyPath(partitionPath),
             pair,
             UnixFileMode.UserRead,
             UnixFileMode.UserRead,
-            Owned(user) ? (temporary, ct) => ChownAsync(user!, temporary, ct) : null,
+            giveToUser,
             cancellationToken).ConfigureAwait(false);
         if (caPem is not null)
         {
-            await WriteFileAsync(CaPath(partitionPath), caPem, user, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken).ConfigureAwait(false);
+            var ca = CaPath(partitionPath);
+            await CertificateKeyFiles.WriteTemporaryAsync(
+                ca + ".tmp", caPem, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, giveToUser, cancellationToken).ConfigureAwait(false);
+            File.Move(ca + ".tmp", ca, overwrite: true);
         }
 
         if (Owned(user))
@@ -73,38 +77,6 @@ internal static class PartitionCertificateFiles
 
     /// <summary>Whether files are given to the partition user: only a root node with partition users can.</summary>
     private static bool Owned(string? user) => !string.IsNullOrEmpty(user) && !OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess;
-
-    private static async Task WriteFileAsync(string path, string content, string? user, UnixFileMode mode, CancellationToken cancellationToken)
-    {
-        var temporary = path + ".tmp";
-        File.Delete(temporary);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Never readable by others, not even while being written.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var stream = new FileStream(temporary, options))
-        {
-            await using var writer = new StreamWriter(stream);
-            await writer.WriteAsync(content.AsMemory(), cancellationToken).ConfigureAwait(false);
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-        }
-
-        if (Owned(user))
-        {
-            await ChownAsync(user!, temporary, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, mode);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
 
     private static async Task ChownAsync(string user, string path, CancellationToken cancellationToken)
     {

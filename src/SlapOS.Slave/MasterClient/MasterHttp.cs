@@ -75,7 +75,7 @@ internal static class MasterHttp
             throw TooLarge(maxBytes);
         }
 
-        return new MasterAnswerStream(await response.Content.ReadAsStreamAsync(cancellationToken), maxBytes);
+        return new SlapOS.Wire.BoundedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), maxBytes, TooLarge, leaveOpen: false);
     }
 
     internal static MasterUnreachableException TooLarge(long maxBytes) =>

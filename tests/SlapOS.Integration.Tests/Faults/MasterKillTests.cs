@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+
+using SlapOS.Integration.Tests.Samples;
 
 namespace SlapOS.Integration.Tests.Faults;
 
@@ -38,7 +39,7 @@ public sealed class MasterKillTests(Xunit.Abstractions.ITestOutputHelper output)
         var storeArgument = store == "sqlite"
             ? $"--SlapOS:Master:Sqlite:Path={Path.Combine(_directory, "master.db")}"
             : $"--SlapOS:Master:PostgreSql:ConnectionString={_postgres = await PostgresDatabase.CreateDatabaseAsync("kill")}";
-        var port = FreePort();
+        var port = MasterHostProgram.FreePort();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
         var acknowledged = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
@@ -47,7 +48,7 @@ public sealed class MasterKillTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             try
             {
-                await WaitUntilListeningAsync(http, host);
+                await MasterHostProgram.WaitUntilListeningAsync(http, host);
                 await FormatAsync(http);
 
                 using var stop = new CancellationTokenSource();
@@ -107,7 +108,7 @@ public sealed class MasterKillTests(Xunit.Abstractions.ITestOutputHelper output)
         using var restarted = StartHost(port, storeArgument);
         try
         {
-            await WaitUntilListeningAsync(http, restarted);
+            await MasterHostProgram.WaitUntilListeningAsync(http, restarted);
             var document = await (await http.GetAsync($"/getFullComputerInformation?computer_id={Computer}")).Content.ReadAsStringAsync();
             var hosted = SlapOS.Wire.SlapWireObjects.ReadComputer(SlapOS.Wire.SlapMarshal.Read(document)).Partitions
                 .Where(p => p.InstanceReference is not null)
@@ -167,54 +168,12 @@ public sealed class MasterKillTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private Process StartHost(int port, string storeArgument)
     {
-        var start = new ProcessStartInfo("dotnet", [SampleProgram(), "--urls", $"http://127.0.0.1:{port}", "--SlapOS:Master:Security:Mode=InsecureLoopback", storeArgument])
+        var start = new ProcessStartInfo("dotnet", [MasterHostProgram.Path, "--urls", $"http://127.0.0.1:{port}", "--SlapOS:Master:Security:Mode=InsecureLoopback", storeArgument])
         {
             RedirectStandardOutput = false,
             RedirectStandardError = false,
             WorkingDirectory = _directory,
         };
         return Process.Start(start)!;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static string SampleProgram()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var program = Path.Combine(dir.FullName, "samples", "SlapOS.Samples.MasterHost", "bin", "Release", "net10.0", "SlapOS.Samples.MasterHost.dll");
-            if (File.Exists(Path.Combine(dir.FullName, "SlapOS.Sdk.sln")))
-            {
-                Assert.True(File.Exists(program), $"{program} is missing: build the solution in Release (scripts/test.sh does)");
-                return program;
-            }
-        }
-
-        throw new InvalidOperationException("SlapOS.Sdk.sln not found above the test directory");
-    }
-
-    private static async Task WaitUntilListeningAsync(HttpClient http, Process host)
-    {
-        // A bound on the test, not a timing assertion.
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            Assert.False(host.HasExited, "the master host exited at start");
-            try
-            {
-                await http.GetAsync("/getRunId");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail("the master host did not start listening");
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace SlapOS.Integration.Tests.Samples;
@@ -15,32 +14,11 @@ public sealed class MasterHostSampleTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static string SampleProgram()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var program = Path.Combine(dir.FullName, "samples", "SlapOS.Samples.MasterHost", "bin", "Release", "net10.0", "SlapOS.Samples.MasterHost.dll");
-            if (File.Exists(Path.Combine(dir.FullName, "SlapOS.Sdk.sln")))
-            {
-                Assert.True(File.Exists(program), $"{program} is missing: build the solution in Release (scripts/test.sh does)");
-                return program;
-            }
-        }
-
-        throw new InvalidOperationException("SlapOS.Sdk.sln not found above the test directory");
-    }
-
     [Fact]
     public async Task The_master_host_answers_both_apis_and_stops_cleanly_on_sigterm()
     {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        var url = $"http://127.0.0.1:{Port}";
-        var start = new ProcessStartInfo("dotnet", [SampleProgram(), "--urls", url, "--SlapOS:Master:Security:Mode=InsecureLoopback", $"--SlapOS:Master:Sqlite:Path={Path.Combine(directory, "master.db")}"])
+        var url = $"http://127.0.0.1:{MasterHostProgram.FreePort()}";
+        var start = new ProcessStartInfo("dotnet", [MasterHostProgram.Path, "--urls", url, "--SlapOS:Master:Security:Mode=InsecureLoopback", $"--SlapOS:Master:Sqlite:Path={Path.Combine(directory, "master.db")}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -52,7 +30,7 @@ public sealed class MasterHostSampleTests : IDisposable
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(url) };
-            await WaitUntilListeningAsync(http, host);
+            await MasterHostProgram.WaitUntilListeningAsync(http, host);
 
             var format = await http.PostAsync("/slapos.put.v0.compute_node_format", new StringContent("""{"computer_guid": "COMP-HOST", "compute_partition_list": [{"partition_id": "slappart0"}]}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, format.StatusCode);
@@ -76,27 +54,6 @@ public sealed class MasterHostSampleTests : IDisposable
         }
     }
 
-    private int Port { get; set; }
-
-    private static async Task WaitUntilListeningAsync(HttpClient http, Process host)
-    {
-        // A bound on the test, not a timing assertion: the host usually answers within a second or two.
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            Assert.False(host.HasExited, "the master host exited at start");
-            try
-            {
-                await http.GetAsync("/getRunId");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        Assert.Fail("the master host did not start listening");
-    }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);

@@ -35,7 +35,7 @@ internal static class RequestBodyLimit
 
         context.Items[typeof(RequestBodyLimit)] = limit;
 
-        context.Request.Body = new LimitedRequestBody(context.Request.Body, limit);
+        context.Request.Body = new SlapOS.Wire.BoundedReadStream(context.Request.Body, limit, exceeded => new RequestBodyTooLargeException(exceeded));
         return limit;
     }
 

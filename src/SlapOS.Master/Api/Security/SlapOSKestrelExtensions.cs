@@ -23,7 +23,7 @@ public static class SlapOSKestrelExtensions
         {
             var material = kestrel.ApplicationServices.GetRequiredService<MasterTlsMaterial>();
 
-            // Obtained at start (MasterTlsStartup) rather than when the host is built, so that the host's own
+            // Obtained at start (CertificateAuthorityStartup) rather than when the host is built, so that the host's own
             // commands (admin issue) run before the CA is touched, an unreadable CA key is reported clearly, and
             // its serial is recorded in a store that is migrated only when the host starts.
             https.ServerCertificateSelector = (_, _) => material.ServerCertificate;
