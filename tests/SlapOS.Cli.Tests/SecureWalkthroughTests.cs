@@ -123,8 +123,25 @@ public sealed class SecureWalkthroughTests : IDisposable
         }
 
         Assert.True(url is not null, "no url published in 3 minutes; node log:\n" + string.Join('\n', node.Lines.TakeLast(40)));
+        // The node publishes the URL as soon as it deployed; supervisord may still be starting the service.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        Assert.Equal("Hello Secure", (await http.GetStringAsync(new Uri(url))).Trim());
+        string? answer = null;
+        HttpRequestException? refused = null;
+        for (var until = DateTime.UtcNow.AddMinutes(1); answer is null && DateTime.UtcNow < until;)
+        {
+            try
+            {
+                answer = (await http.GetStringAsync(new Uri(url))).Trim();
+            }
+            catch (HttpRequestException e)
+            {
+                refused = e;
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.True(answer is not null, $"{url} did not answer in a minute: {refused?.Message}");
+        Assert.Equal("Hello Secure", answer);
 
         // Without a certificate the API is out of reach: the handshake fails.
         using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { Timeout = TimeSpan.FromSeconds(10) };
