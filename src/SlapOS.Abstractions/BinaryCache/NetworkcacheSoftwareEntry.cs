@@ -14,11 +14,15 @@ namespace SlapOS;
 /// <param name="Os">The distribution: name, version, codename.</param>
 public sealed record NetworkcacheSoftwareEntry(string Sha512, string SoftwareUrl, string SoftwareRoot, string Multiarch, IReadOnlyList<string> Os)
 {
+    // Python's json writes \" and leaves '+' alone; the default encoder would write \u0022 and \u002B. Both parse alike,
+    // but the relaxed form keeps what we serve byte-comparable with what slapgrid writes (this is JSON, never HTML).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The entry JSON, fields in slapgrid's order, the string that gets signed.</summary>
     public string ToJson()
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("sha512", Sha512);

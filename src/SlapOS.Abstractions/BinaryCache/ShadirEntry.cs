@@ -12,6 +12,10 @@ namespace SlapOS;
 /// <param name="Signature">The base64 RSA signature of <paramref name="Entry"/>, or empty.</param>
 public sealed record ShadirEntry(string Entry, string Signature)
 {
+    // Python's json writes \" and leaves '+' alone; the default encoder would write \u0022 and \u002B. Both parse alike,
+    // but the relaxed form keeps what we serve byte-comparable with what slapgrid writes (this is JSON, never HTML).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Reads a PUT body: a JSON array of exactly two strings.</summary>
     /// <exception cref="FormatException">The body is not <c>[entry, signature]</c>.</exception>
     public static ShadirEntry Parse(ReadOnlySpan<byte> json)
@@ -54,7 +58,7 @@ public sealed record ShadirEntry(string Entry, string Signature)
     {
         ArgumentNullException.ThrowIfNull(entries);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var entry in entries)
@@ -72,7 +76,7 @@ public sealed record ShadirEntry(string Entry, string Signature)
     public byte[] ToJson()
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             Write(writer);
         }

@@ -19,7 +19,7 @@ internal static partial class BinaryCacheLog
     [LoggerMessage(EventId = 9205, Level = LogLevel.Information, Message = "No usable binary cache entry for {SoftwareReleaseUrl} ({Entries} entries, {Compatible} for this platform); building it")]
     public static partial void NotInCache(ILogger logger, string softwareReleaseUrl, int entries, int compatible);
 
-    [LoggerMessage(EventId = 9206, Level = LogLevel.Warning, Message = "The binary cache is unreachable for {SoftwareReleaseUrl}; building it")]
+    [LoggerMessage(EventId = 9206, Level = LogLevel.Warning, Message = "The binary cache lookup failed for {SoftwareReleaseUrl}; building it")]
     public static partial void LookupFailed(ILogger logger, string softwareReleaseUrl, Exception exception);
 
     [LoggerMessage(EventId = 9207, Level = LogLevel.Information, Message = "Uploaded {SoftwareReleaseUrl} to the binary cache ({Sha512}, {Bytes} bytes)")]

@@ -14,7 +14,7 @@ namespace SlapOS.Providers.BinaryCache;
 /// </summary>
 internal sealed class BinaryCacheSoftwareInstaller : ISoftwareInstaller, IDisposable
 {
-    private static readonly Meter Meter = new("SlapOS.Node.BinaryCache");
+    private static readonly Meter Meter = new(ProvidersAssembly.TelemetryName);
     private static readonly Counter<long> Installs = Meter.CreateCounter<long>("slapos.node.binary_cache.installs", description: "Releases installed, by source (cache, build, refused).");
 
     private readonly ISoftwareInstaller _inner;
