@@ -11,7 +11,7 @@ public static class BinaryCacheSlaveBuilderExtensions
 {
     /// <summary>
     /// Wraps the node's <see cref="ISoftwareInstaller"/> (registered before: call after <c>UseNativeBuildout</c> or
-    /// <c>UseZcBuildout</c>) so releases come from the binary cache when a trusted compatible build is there, and built
+    /// <c>UseBuildout</c>) so releases come from the binary cache when a trusted compatible build is there, and built
     /// releases are uploaded when allowed. Options bind <c>SlapOS:Slave:BinaryCache</c>, then <paramref name="configure"/> applies;
     /// they are validated at start-up.
     /// </summary>
@@ -21,7 +21,7 @@ public static class BinaryCacheSlaveBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(ISoftwareInstaller) && !d.IsKeyedService)
-            ?? throw new InvalidOperationException("UseBinaryCache wraps the node's software installer: call UseNativeBuildout or UseZcBuildout first.");
+            ?? throw new InvalidOperationException("UseBinaryCache wraps the node's software installer: call UseNativeBuildout or UseBuildout first.");
         var options = services.AddOptions<BinaryCacheClientOptions>().BindConfiguration(BinaryCacheClientOptions.SectionName).ValidateOnStart();
         if (configure is not null)
         {
