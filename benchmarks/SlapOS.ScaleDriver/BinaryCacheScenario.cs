@@ -27,8 +27,8 @@ internal static class BinaryCacheScenario
         var runs = options.Int("--runs", 3);
         Measure.PrintConditions("binary-cache", string.Create(CultureInfo.InvariantCulture,
             $"load: release built by the native buildout installer: gcc -O2 on {sources} generated C files (one part) and {payloadMiB} MiB of random payload; cache service in-process on loopback (Kestrel, HTTP, basic auth), storage on the same disk; archive tar.gz; {runs} runs, fresh software roots per run"));
-        Console.WriteLine("| run | node 3: build only s | node 1: build + archive + upload s | node 2: install from cache s | archive MiB |");
-        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine("| run | node 3: build only s | node 1: build + archive + upload s | node 2: install from cache s | archive MiB | builds run on nodes 3, 1, 2 |");
+        Console.WriteLine("|---|---|---|---|---|---|");
         for (var run = 1; run <= runs; run++)
         {
             var root = Directory.CreateTempSubdirectory("slapos-bench-cache-").FullName;
@@ -67,11 +67,16 @@ internal static class BinaryCacheScenario
         await cache.StartAsync();
         var url = new Uri(cache.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+        var counter = Path.Combine(root, "release", "builds");
+        int Builds() => File.Exists(counter) ? File.ReadAllLines(counter).Length : 0;
         var buildOnly = await TimeAsync(Node(root, "node3", null, certificate, keyFile, upload: false), release, root, "node3");
+        var builds3 = Builds();
         var buildAndUpload = await TimeAsync(Node(root, "node1", url, certificate, keyFile, upload: true), release, root, "node1");
+        var builds1 = Builds() - builds3;
         var fromCache = await TimeAsync(Node(root, "node2", url, certificate, keyFile, upload: false), release, root, "node2");
+        var builds2 = Builds() - builds3 - builds1;
         var archive = Directory.EnumerateFiles(Path.Combine(root, "cache", "shacache"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1048576.0;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {run} | {buildOnly:F2} | {buildAndUpload:F2} | {fromCache:F2} | {archive:F1} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {run} | {buildOnly:F2} | {buildAndUpload:F2} | {fromCache:F2} | {archive:F1} | {builds3}, {builds1}, {builds2} |"));
         await cache.StopAsync();
     }
 
@@ -131,7 +136,7 @@ internal static class BinaryCacheScenario
 
             [build]
             recipe = plone.recipe.command
-            command = mkdir -p ${buildout:directory}/lib ${buildout:directory}/share && for f in {{source}}/*.c; do gcc -O2 -c $f -o ${buildout:directory}/lib/$(basename $f .c).o || exit 1; done && head -c {{payloadMiB * 1048576}} /dev/urandom > ${buildout:directory}/share/payload
+            command = echo built >> {{Path.Combine(directory, "builds")}} && mkdir -p ${buildout:directory}/lib ${buildout:directory}/share && for f in {{source}}/*.c; do gcc -O2 -c $f -o ${buildout:directory}/lib/$(basename $f .c).o || exit 1; done && head -c {{payloadMiB * 1048576}} /dev/urandom > ${buildout:directory}/share/payload
             stop-on-error = true
             """.ReplaceLineEndings("\n"));
         File.WriteAllText(Path.Combine(directory, "instance.cfg"), "[buildout]\nparts =\n");
