@@ -10,6 +10,7 @@ const string Usage = """
       contention         two master processes on one PostgreSQL --postgres <cs> [--clients 16] [--computers 20] [--partitions 100]
       usage              usage documents into the store [--computers 1000] [--partitions 100] [--clients 4] [--api json,xml]
       node-converge      one node with native providers [--partitions 100] [--parallelism 1] [--release <software.cfg>]
+      binary-cache       build vs install from the binary cache [--sources 40] [--payload-mib 32] [--runs 3]
     """;
 
 if (args.Length == 0)
@@ -29,6 +30,7 @@ return args[0] switch
     "node-converge" => await NodeConvergeScenario.RunAsync(options),
     "usage" => await UsageScenario.RunAsync(options),
     "serve" => await MasterServer.RunAsync(options),
+    "binary-cache" => await BinaryCacheScenario.RunAsync(options),
     _ => Fail(),
 };
 

@@ -37,6 +37,13 @@ builder.Services.AddSlapOSMaster(master =>
     }
 });
 
+// The binary cache (shacache + shadir for slapgrid's networkcache) when it has a storage directory: docs/binary-cache.md.
+var binaryCache = !string.IsNullOrWhiteSpace(configuration["SlapOS:BinaryCache:StorageDirectory"]);
+if (binaryCache)
+{
+    builder.Services.AddSlapOSBinaryCache();
+}
+
 var listen = configuration.GetSection(MasterHostListenOptions.SectionName).Get<MasterHostListenOptions>() ?? new MasterHostListenOptions();
 if (mutualTls)
 {
@@ -65,6 +72,11 @@ if (await app.RunSlapOSMasterCommandAsync(args) is { } exitCode)
 
 app.MapSlapOSMaster();
 app.MapSlapOSPortal();   // the web portal at /portal/
+if (binaryCache)
+{
+    app.MapSlapOSBinaryCache();   // /shacache and /shadir
+}
+
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     if (mutualTls)

@@ -57,6 +57,16 @@ public sealed class ScaleDriverSmokeTests
     }
 
     [Fact]
+    public async Task Binary_cache_installs_on_node_2_without_building()
+    {
+        var (exit, output) = await RunAsync("binary-cache", "--sources", "1", "--payload-mib", "1", "--runs", "1");
+
+        Assert.Equal(0, exit);
+        // | run | … | builds run on nodes 3, 1, 2 |: node 3 and node 1 build, node 2 installs from the cache.
+        Assert.Contains("| 1, 1, 0 |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_stores_one_row_per_partition_of_every_document_on_both_apis()
     {
         var (exit, output) = await RunAsync("usage", "--computers", "3", "--partitions", "4", "--clients", "2");
