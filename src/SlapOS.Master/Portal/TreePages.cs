@@ -54,12 +54,13 @@ internal static class TreePages
             {(showSecrets ? new HtmlBuilder().Add($"<a href=\"{path}\">Hide secret connection parameters</a>").ToMarkup() : new HtmlBuilder().Add($"<a href=\"{path}?show=secrets\">Show secret connection parameters</a>").ToMarkup())}</p>
             <ul class="tree">
             """);
-        Node(body, tree, tree.Root, portalTree.Hosted, showSecrets, depth: 0);
+        var forwarded = await Federation.ForwardedInstances.OfAsync(context.RequestServices, tree.Instances, context.RequestAborted);
+        Node(body, tree, tree.Root, portalTree.Hosted, forwarded, showSecrets, depth: 0);
         body.Add($"</ul>");
         await PortalLayout.WriteAsync(context, "Instance tree " + tree.Root.Title, body.ToMarkup());
     }
 
-    private static void Node(HtmlBuilder body, InstanceTree tree, SoftwareInstance instance, IReadOnlyDictionary<string, IReadOnlyList<SoftwareInstance>> hosted, bool showSecrets, int depth)
+    private static void Node(HtmlBuilder body, InstanceTree tree, SoftwareInstance instance, IReadOnlyDictionary<string, IReadOnlyList<SoftwareInstance>> hosted, IReadOnlyDictionary<string, ForwardedInstance> forwarded, bool showSecrets, int depth)
     {
         var heading = Math.Min(depth + 2, 6);
         body.Add($"""
@@ -71,7 +72,7 @@ internal static class TreePages
             <dt>Software type</dt><dd>{instance.SoftwareType}</dd>
             <dt>Requested</dt><dd>{PortalFormat.Requested(instance.RequestedState)}</dd>
             <dt>Reported</dt><dd>{PortalFormat.Reported(instance.ReportedState)} <span class="muted">last report</span> {PortalFormat.Time(instance.ReportedAt)}</dd>
-            <dt>Where</dt><dd>{Where(instance)}</dd>
+            <dt>Where</dt><dd>{Where(instance, forwarded)}</dd>
             {(instance.ErrorMessage is { } error ? new HtmlBuilder().Add($"<dt>Error</dt><dd class=\"error-text\">{error}</dd>").ToMarkup() : Markup.Empty)}
             <dt>Parameters</dt><dd>{Parameters(instance.Parameters, mask: true, showSecrets)}</dd>
             <dt>Connection</dt><dd>{Parameters(instance.ConnectionParameters, mask: true, showSecrets)}</dd>
@@ -95,7 +96,7 @@ internal static class TreePages
             body.Add($"<ul>");
             foreach (var child in children)
             {
-                Node(body, tree, child, hosted, showSecrets, depth + 1);
+                Node(body, tree, child, hosted, forwarded, showSecrets, depth + 1);
             }
 
             body.Add($"</ul>");
@@ -104,8 +105,18 @@ internal static class TreePages
         body.Add($"</li>");
     }
 
-    private static Markup Where(SoftwareInstance instance)
+    private static Markup Where(SoftwareInstance instance, IReadOnlyDictionary<string, ForwardedInstance> forwarded)
     {
+        if (forwarded.TryGetValue(instance.Reference, out var external))
+        {
+            // Federation: it lives on another master; say which, as what, and whether it answered last time.
+            return new HtmlBuilder().Add($"""
+                external master <span class="url">{external.MasterUrl}</span> as {external.ExternalReference ?? external.ExternalTitle}
+                {(external.ExternalComputerReference is { } c ? new HtmlBuilder().Add($"on {c} / {external.ExternalPartitionReference}").ToMarkup() : Markup.Empty)}
+                {(external.LastError is { } error ? new HtmlBuilder().Add($"<span class=\"error-text\">unreachable: {error}</span>").ToMarkup() : new HtmlBuilder().Add($"<span class=\"muted\">synced</span> {PortalFormat.Time(external.SyncedAt)}").ToMarkup())}
+                """).ToMarkup();
+        }
+
         if (instance.ComputerReference is not { } computer)
         {
             return new Markup("<span class=\"muted\">not allocated</span>");

@@ -210,7 +210,13 @@ internal static class XmlApiEndpoints
             addresses = (await master.ListPartitionsAsync(c, cancellationToken)).FirstOrDefault(x => x.Reference == p)?.Addresses ?? [];
         }
 
-        return SlapMarshal.Write(SlapWireObjects.ToSoftwareInstance(instance, addresses));
+        var answer = SlapWireObjects.ToSoftwareInstance(instance, addresses);
+        if (await Federation.ForwardedInstances.FindAsync(context.RequestServices, instance, cancellationToken) is { } forwarded)
+        {
+            answer.State[Federation.ForwardedInstances.MasterUrlAttribute] = forwarded.MasterUrl;
+        }
+
+        return SlapMarshal.Write(answer);
     }
 
     private static async Task<string> SetConnectionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
