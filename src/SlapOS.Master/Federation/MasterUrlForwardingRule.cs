@@ -1,3 +1,5 @@
+using SlapOS.Master.Allocation;
+
 namespace SlapOS.Master.Federation;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SlapOS.Master.Allocation;
 
 namespace SlapOS.Master.Federation;
 

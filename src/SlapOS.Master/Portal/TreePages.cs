@@ -11,6 +11,7 @@ internal static class TreePages
         var trees = await PortalEndpoints.Queries(context).ListTreesAsync(context.GetSlapIdentity(), context.RequestAborted);
         var body = new HtmlBuilder();
         body.Add($"<p><a href=\"{PortalEndpoints.Root}/request\">Request an instance</a></p>");
+        ExternalMastersSection(context, body);
         if (trees.Count == 0)
         {
             body.Add($"<p>No instance tree is yours to see.</p>");
@@ -23,6 +24,7 @@ internal static class TreePages
             <caption>{trees.Count} tree(s)</caption>
             <thead><tr><th scope="col">Root instance</th><th scope="col">Owner</th><th scope="col">Release and type</th><th scope="col">Requested</th><th scope="col">Reported</th><th scope="col" class="num">Instances</th><th scope="col">Where</th></tr></thead><tbody>
             """);
+        var forwarded = await Federation.ForwardedInstances.OfAsync(context.RequestServices, trees.Select(t => t.Root), context.RequestAborted);
         foreach (var tree in trees)
         {
             var root = tree.Root;
@@ -33,7 +35,7 @@ internal static class TreePages
                 <td data-label="Requested">{PortalFormat.Requested(root.RequestedState)}</td>
                 <td data-label="Reported">{PortalFormat.Reported(root.ReportedState)}</td>
                 <td data-label="Instances" class="num">{tree.Instances.Count}</td>
-                <td data-label="Where">{Where(root)}</td></tr>
+                <td data-label="Where">{Where(root, forwarded)}</td></tr>
                 """);
         }
 
@@ -103,6 +105,28 @@ internal static class TreePages
         }
 
         body.Add($"</li>");
+    }
+
+    /// <summary>Federation: the external masters this master forwards to, and whether they answered last time.</summary>
+    private static void ExternalMastersSection(HttpContext context, HtmlBuilder body)
+    {
+        if (context.RequestServices.GetService(typeof(Federation.ExternalMasters)) is not Federation.ExternalMasters masters || !masters.Any)
+        {
+            return;
+        }
+
+        body.Add($"""<section aria-labelledby="external-masters"><h2 id="external-masters">External masters</h2><ul class="plain">""");
+        foreach (var master in masters.Health())
+        {
+            body.Add($"""
+                <li><strong>{master.Name}</strong> <span class="url">{master.Url}</span> ·
+                {(master.LastError is { } error
+                    ? new HtmlBuilder().Add($"<span class=\"error-text\">unreachable since {PortalFormat.Time(master.LastFailure)}: {error}</span>").ToMarkup()
+                    : new HtmlBuilder().Add($"<span class=\"muted\">last answered</span> {PortalFormat.Time(master.LastAnswer)}").ToMarkup())}</li>
+                """);
+        }
+
+        body.Add($"</ul></section>");
     }
 
     private static Markup Where(SoftwareInstance instance, IReadOnlyDictionary<string, ForwardedInstance> forwarded)

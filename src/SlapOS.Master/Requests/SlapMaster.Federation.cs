@@ -47,7 +47,9 @@ internal sealed partial class SlapMaster
 
         if (wanted == RequestedState.Destroyed)
         {
-            // The external master took the destruction and frees its partition: nothing is left here.
+            // The external master took the destruction and frees its partition: nothing is left here but the
+            // children, which are destroyed as any child is (forwarded ones on their own master).
+            await DestroyDescendantsAsync(existing, cancellationToken).ConfigureAwait(false);
             await forwarder.Store.DeleteForwardedInstanceAsync(existing.Reference, cancellationToken).ConfigureAwait(false);
             FederationLog.DestroyForwarded(logger, existing.Reference, forwarded.MasterUrl);
             return existing with { RequestedState = RequestedState.Destroyed, ConnectionParameters = remote.ConnectionParameters };
