@@ -13,7 +13,7 @@ public sealed class FederatedMasters : IAsyncLifetime
     public const string ListedRelease = "https://lab.nexedi.com/nexedi/slapos/raw/1.0.400/software/federated/software.cfg";
     public const string Identity = "PERSON-MASTER-A";
     public const string Computer = "COMP-FED-B";
-    public const int Partitions = 4;
+    public const int Partitions = 12;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("slapos-federation-").FullName;
 

@@ -31,6 +31,11 @@ internal static class StoreOutage
         {
             await next(context);
         }
+        catch (SlapOS.Master.Federation.ExternalMasterUnavailableException e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Federation: the external master a request goes to is down. Same answer, its own reason and delay.
+            await WriteAsync(context, ExternalMasterErrorType, e.Message, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
+        }
         catch (Exception e) when (IsStoreLost(e) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SlapOS.Master.StoreOutage");
@@ -40,11 +45,6 @@ internal static class StoreOutage
             }
 
             await WriteAsync(context, ErrorType, Message, RetryAfterSeconds);
-        }
-        catch (SlapOS.Master.Federation.ExternalMasterUnavailableException e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
-        {
-            // Federation: the external master a request goes to is down. Same answer, its own reason and delay.
-            await WriteAsync(context, ExternalMasterErrorType, e.Message, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
         }
     };
 
