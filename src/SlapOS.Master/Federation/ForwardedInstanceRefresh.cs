@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,12 +12,13 @@ namespace SlapOS.Master.Federation;
 /// </summary>
 internal sealed class ForwardedInstanceRefresh(
     IOptions<FederationOptions> options,
-    RequestForwarder forwarder,
-    IMasterStore store,
-    SlapMaster master,
+    IServiceProvider services,
     TimeProvider timeProvider,
     ILogger<ForwardedInstanceRefresh> logger) : BackgroundService
 {
+    // Resolved only when federation is on: a host without a store must fail on the store's own clear message.
+    private RequestForwarder Forwarder => services.GetRequiredService<RequestForwarder>();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.RefreshInterval;
@@ -38,7 +40,7 @@ internal sealed class ForwardedInstanceRefresh(
         var records = new List<ForwardedInstance>();
         try
         {
-            await foreach (var record in forwarder.Store.ListForwardedInstancesAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var record in Forwarder.Store.ListForwardedInstancesAsync(cancellationToken).ConfigureAwait(false))
             {
                 records.Add(record);
             }
@@ -49,6 +51,8 @@ internal sealed class ForwardedInstanceRefresh(
             return;
         }
 
+        var store = services.GetRequiredService<IMasterStore>();
+        var master = services.GetRequiredService<SlapMaster>();
         foreach (var record in records)
         {
             try

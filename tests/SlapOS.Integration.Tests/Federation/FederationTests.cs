@@ -171,4 +171,19 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
         Assert.Contains("not an external master", answer.Body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_background_refresh_brings_back_connection_parameters_published_on_B_without_a_re_request()
+    {
+        var title = NewTitle("refresh");
+        var guid = Ok(await RequestAsync(title)).GetProperty("instance_guid").GetString()!;
+        var onB = (await masters.OnBAsync(title))!;
+        await masters.B.Master.PublishConnectionParametersAsync(FederatedMasters.Computer, onB.PartitionReference!, new Dictionary<string, string> { ["port"] = "8443" }, null, default);
+        Assert.Empty((await MasterA.GetInstanceAsync(guid, default)).ConnectionParameters);
+
+        await masters.A.Services.GetRequiredService<SlapOS.Master.Federation.ForwardedInstanceRefresh>().RefreshAllAsync(default);
+
+        Assert.Equal("8443", (await MasterA.GetInstanceAsync(guid, default)).ConnectionParameters["port"]);
+        Assert.Single(await masters.AllOnBAsync(), i => i.Title == title);
+    }
 }
