@@ -15,6 +15,9 @@ public sealed class FederatedMasters : IAsyncLifetime
     public const string Computer = "COMP-FED-B";
     public const int Partitions = 12;
 
+    /// <summary>The region the sample's region forwarding rule (samples/SlapOS.Samples.AllocationPolicy) sends to B.</summary>
+    public const string Region = "eu-b";
+
     private readonly string _directory = Directory.CreateTempSubdirectory("slapos-federation-").FullName;
 
     public MtlsMaster B { get; } = new();
@@ -29,7 +32,7 @@ public sealed class FederatedMasters : IAsyncLifetime
         await B.InitializeAsync();
 
         // B's computer is in the region an integrator's rule on A sends there.
-        await B.Master.RegisterComputerAsync(new Computer { Reference = Computer, Attributes = new Dictionary<string, string> { [SlapOS.Computer.RegionAttribute] = RegionForwardingRule.Region } }, default);
+        await B.Master.RegisterComputerAsync(new Computer { Reference = Computer, Attributes = new Dictionary<string, string> { [SlapOS.Computer.RegionAttribute] = Region } }, default);
         await B.Master.FormatComputerAsync(new ComputerFormat(
             Computer,
             "10.89.0.1",
@@ -58,7 +61,7 @@ public sealed class FederatedMasters : IAsyncLifetime
                 ["SlapOS:Master:Federation:Masters:b:MaxRetries"] = "1",
                 ["SlapOS:Master:Federation:RefreshInterval"] = "00:00:00",
             },
-            m => m.AddForwardingRule<RegionForwardingRule>());
+            m => m.AddRegionForwarding(o => o.Masters[Region] = BUrl));
         await A.InitializeAsync();
     }
 

@@ -141,10 +141,10 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
     public async Task An_integrators_rule_sends_a_region_to_B()
     {
         var title = NewTitle("region");
-        Ok(await RequestAsync(title, release: LoopbackMaster.Release, sla: new { region = RegionForwardingRule.Region }));
+        Ok(await RequestAsync(title, release: LoopbackMaster.Release, sla: new { region = FederatedMasters.Region }));
         var onB = await masters.OnBAsync(title);
         Assert.NotNull(onB);
-        Assert.Equal(RegionForwardingRule.Region, onB.Sla["region"]);
+        Assert.Equal(FederatedMasters.Region, onB.Sla["region"]);
     }
 
     [Fact]
