@@ -15,5 +15,8 @@ public static class SlaKeys
     /// <summary>The external master that must take the request (federation, as slapproxy's multimaster).</summary>
     public const string MasterUrl = "master_url";
 
-    internal static bool IsSpecial(string key) => key is ComputerGuid or InstanceGuid or MaxPrice or MasterUrl;
+    /// <summary>What slapproxy adds to a request it forwards here: the requester's title on the forwarding master.</summary>
+    public const string SourceInstanceId = "source_instance_id";
+
+    internal static bool IsSpecial(string key) => key is ComputerGuid or InstanceGuid or MaxPrice or MasterUrl or SourceInstanceId;
 }

@@ -26,6 +26,13 @@ internal sealed class ExternalMasters(IOptions<FederationOptions> options, IServ
         return options.Value.Masters.Values.FirstOrDefault(m => ExternalMasterUrl.Normalize(m.Url) == wanted);
     }
 
+    /// <summary>Whether <paramref name="url"/> is one of this master's own URLs (<see cref="FederationOptions.LocalUrls"/>).</summary>
+    public bool IsLocal(string url)
+    {
+        var wanted = ExternalMasterUrl.Normalize(url);
+        return options.Value.LocalUrls.Any(u => ExternalMasterUrl.Normalize(u) == wanted);
+    }
+
     /// <summary>The master whose <see cref="ExternalMasterOptions.SoftwareReleases"/> lists <paramref name="softwareReleaseUrl"/>, or <see langword="null"/>.</summary>
     public ExternalMasterOptions? ForRelease(string softwareReleaseUrl) =>
         options.Value.Masters.Values.FirstOrDefault(m => m.SoftwareReleases.Contains(softwareReleaseUrl, StringComparer.Ordinal));

@@ -9,6 +9,12 @@ public sealed class FederationOptions
     /// <summary>The external masters by name (<c>Masters:&lt;name&gt;:Url</c>…): slapproxy's <c>[multimaster/&lt;url&gt;]</c> sections.</summary>
     public Dictionary<string, ExternalMasterOptions> Masters { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// This master's own URLs: a request whose SLA <c>master_url</c> names one of them is allocated here (what slapproxy
+    /// checks by calling itself), e.g. a request another master forwarded with its <c>master_url</c> unchanged.
+    /// </summary>
+    public List<string> LocalUrls { get; } = [];
+
     /// <summary>What <c>Retry-After</c> says when an external master cannot be reached (default 10 s).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 
