@@ -96,6 +96,9 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
         Assert.Contains("external master", page.Body, StringComparison.Ordinal);
         Assert.Contains(masters.BUrl, page.Body, StringComparison.Ordinal);
         Assert.Contains(onB.Reference, page.Body, StringComparison.Ordinal);
+        var hateoas = (await masters.A.GetAsync($"/hateoas/partitions/{guid}")).Json().GetProperty("_embedded").GetProperty("_view");
+        Assert.Equal(masters.BUrl, hateoas.GetProperty("my_master_url").GetProperty("default").GetString());
+        Assert.Equal("https://b.example/" + title, HateoasConnection(hateoas));
 
         // A changed parameter is forwarded too.
         Ok(await RequestAsync(title, parameters: new { size = "2" }));
@@ -185,5 +188,13 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
 
         Assert.Equal("8443", (await MasterA.GetInstanceAsync(guid, default)).ConnectionParameters["port"]);
         Assert.Single(await masters.AllOnBAsync(), i => i.Title == title);
+    }
+
+    /// <summary>The <c>url</c> connection parameter of a HATEOAS instance view (an XML parameter document, as SlapOS sends it).</summary>
+    private static string? HateoasConnection(JsonElement view)
+    {
+        var xml = view.GetProperty("my_connection_parameter_list").GetProperty("default").ToString();
+        var start = xml.IndexOf("https://b.example/", StringComparison.Ordinal);
+        return start < 0 ? null : xml[start..xml.IndexOf('<', start)];
     }
 }
