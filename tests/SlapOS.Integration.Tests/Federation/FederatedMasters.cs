@@ -24,6 +24,9 @@ public sealed class FederatedMasters : IAsyncLifetime
 
     public ForwardingMaster A { get; private set; } = null!;
 
+    /// <summary>A's settings for B (its URL, A's certificate and key there, B's CA, the listed release).</summary>
+    public IReadOnlyDictionary<string, string> SettingsForB { get; private set; } = null!;
+
     /// <summary>B's URL as A's configuration names it.</summary>
     public string BUrl => B.Url.ToString();
 
@@ -50,8 +53,7 @@ public sealed class FederatedMasters : IAsyncLifetime
         await File.WriteAllTextAsync(certificate, identity.CertificatePem);
         await File.WriteAllTextAsync(key, identity.PrivateKeyPem);
 
-        A = new ForwardingMaster(
-            new Dictionary<string, string>
+        SettingsForB = new Dictionary<string, string>
             {
                 ["SlapOS:Master:Federation:Masters:b:Url"] = BUrl,
                 ["SlapOS:Master:Federation:Masters:b:CertificateFile"] = certificate,
@@ -60,8 +62,8 @@ public sealed class FederatedMasters : IAsyncLifetime
                 ["SlapOS:Master:Federation:Masters:b:SoftwareReleases:0"] = ListedRelease,
                 ["SlapOS:Master:Federation:Masters:b:MaxRetries"] = "1",
                 ["SlapOS:Master:Federation:RefreshInterval"] = "00:00:00",
-            },
-            m => m.AddRegionForwarding(o => o.Masters[Region] = BUrl));
+            };
+        A = new ForwardingMaster(SettingsForB, m => m.AddRegionForwarding(o => o.Masters[Region] = BUrl));
         await A.InitializeAsync();
     }
 

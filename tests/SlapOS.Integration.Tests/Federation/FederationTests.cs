@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SlapOS.Integration.Tests.Api;
+using SlapOS.Integration.Tests.Identity;
 using SlapOS.Master;
 using SlapOS.Master.Portal;
 using SlapOS.Wire;
@@ -188,6 +189,39 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
 
         Assert.Equal("8443", (await MasterA.GetInstanceAsync(guid, default)).ConnectionParameters["port"]);
         Assert.Single(await masters.AllOnBAsync(), i => i.Title == title);
+    }
+
+    [Fact]
+    public async Task Both_masters_in_mutual_TLS_an_administrator_of_A_requests_through_A_and_B_allocates()
+    {
+        var directory = Directory.CreateTempSubdirectory("slapos-federation-mtls-a-").FullName;
+        var a = await MtlsMaster.StartSharedAsync(
+            m => m.UseSqlite(Path.Combine(directory, "a.db")),
+            Path.Combine(directory, "ca"),
+            masters.SettingsForB.ToDictionary(p => p.Key, p => (string?)p.Value),
+            m => m.UseJsonExternalMasters());
+        try
+        {
+            var admin = await a.IssueAsync(IdentityKind.Person, "admin-of-a", admin: true);
+            using var client = a.Client(admin);
+            var title = NewTitle("mtls");
+            var answer = await MtlsMaster.PostJsonAsync(client, "/slapos.post.v0.software_instance", new
+            {
+                title,
+                software_release_uri = FederatedMasters.ListedRelease,
+                software_type = "default",
+                state = "started",
+                parameters = new { },
+                sla_parameters = new { },
+            });
+            Assert.True(answer.Status == HttpStatusCode.OK, answer.ToString());
+            Assert.Equal(FederatedMasters.Computer, (await masters.OnBAsync(title))?.ComputerReference);
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>The <c>url</c> connection parameter of a HATEOAS instance view (an XML parameter document, as SlapOS sends it).</summary>
