@@ -25,7 +25,6 @@ internal sealed partial class SlapMaster
             Version = 0,
         };
         await forwarder.Store.InsertForwardedInstanceAsync(stored, RecordOf(stored.Reference, masterUrl, externalTitle, remote), cancellationToken).ConfigureAwait(false);
-        telemetry.Allocations.Add(1);
         MasterLog.Allocated(logger, stored.Title, stored.RequesterReference, masterUrl, remote.Reference, stored.Reference);
         return stored;
     }

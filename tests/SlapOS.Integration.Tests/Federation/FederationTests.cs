@@ -55,6 +55,8 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
         Assert.NotNull(onB);
         Assert.Equal(FederatedMasters.Computer, onB.ComputerReference);
         Assert.False(onB.Sla.ContainsKey("master_url"));
+        Assert.Equal(onB.ComputerReference, wire.Get("slap_computer_id"));
+        Assert.Equal(onB.PartitionReference, wire.Get("slap_computer_partition_id"));
 
         var onA = await MasterA.FindInstanceAsync(InstanceRequest.RootRequester, title, default);
         Assert.NotNull(onA);

@@ -213,7 +213,10 @@ internal static class XmlApiEndpoints
         var answer = SlapWireObjects.ToSoftwareInstance(instance, addresses);
         if (await Federation.ForwardedInstances.FindAsync(context.RequestServices, instance, cancellationToken) is { } forwarded)
         {
+            // As slapproxy answers a forwarded request: the external master's partition, and where that master is.
             answer.State[Federation.ForwardedInstances.MasterUrlAttribute] = forwarded.MasterUrl;
+            answer.State["slap_computer_id"] = forwarded.ExternalComputerReference;
+            answer.State["slap_computer_partition_id"] = forwarded.ExternalPartitionReference;
         }
 
         return SlapMarshal.Write(answer);
