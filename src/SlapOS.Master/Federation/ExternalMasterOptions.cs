@@ -18,6 +18,12 @@ public sealed class ExternalMasterOptions
     /// <summary>Software releases whose new requests always go there (slapproxy's <c>software_release_list</c>).</summary>
     public List<string> SoftwareReleases { get; } = [];
 
+    /// <summary>
+    /// How to talk to it: <c>json</c> (our JSON API v0, the default) or <c>xml</c> (the legacy slap API's
+    /// <c>requestComputerPartition</c>, the form slapproxy forwards: for slapproxy or a SlapOS master).
+    /// </summary>
+    public string Api { get; set; } = ExternalMasterConnection.JsonApi;
+
     /// <summary>Timeout of one attempt (default 30 s).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -49,7 +49,8 @@ internal sealed class ExternalMasters(IOptions<FederationOptions> options, IServ
             master.KeyFile,
             master.CaCertificateFile,
             master.AttemptTimeout,
-            master.MaxRetries)));
+            master.MaxRetries,
+            master.Api)));
     }
 
     /// <summary>The health of every configured master, by name.</summary>

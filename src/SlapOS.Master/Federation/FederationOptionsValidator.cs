@@ -66,6 +66,11 @@ internal sealed class FederationOptionsValidator(IServiceProvider services) : IV
                 failures.Add($"{section}: AttemptTimeout must be between 1 second and 10 minutes and MaxRetries between 0 and 10.");
             }
 
+            if (master.Api is not (ExternalMasterConnection.JsonApi or ExternalMasterConnection.XmlApi))
+            {
+                failures.Add($"{section}:Api must be '{ExternalMasterConnection.JsonApi}' or '{ExternalMasterConnection.XmlApi}' (got '{master.Api}').");
+            }
+
             foreach (var release in master.SoftwareReleases)
             {
                 try

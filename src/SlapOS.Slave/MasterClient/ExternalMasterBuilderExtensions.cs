@@ -8,13 +8,14 @@ namespace SlapOS;
 public static class ExternalMasterBuilderExtensions
 {
     /// <summary>
-    /// Forwards to external masters (<c>SlapOS:Master:Federation:Masters</c>) over their JSON API with our master
-    /// client, each with its own client certificate and CA bundle, retried with back-off.
+    /// Forwards to external masters (<c>SlapOS:Master:Federation:Masters</c>) with our master clients: the JSON API
+    /// (default) or, with <c>Api = xml</c>, the legacy slap API; each with its own client certificate and CA bundle,
+    /// retried with back-off.
     /// </summary>
     public static ISlapOSMasterBuilder UseJsonExternalMasters(this ISlapOSMasterBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton<IExternalMasterClientFactory, JsonExternalMasterClientFactory>();
+        builder.Services.TryAddSingleton<IExternalMasterClientFactory, ExternalMasterClientFactory>();
         return builder;
     }
 }

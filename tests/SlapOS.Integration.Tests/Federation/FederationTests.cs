@@ -226,6 +226,35 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
         }
     }
 
+    [Fact]
+    public async Task Over_the_legacy_XML_API_A_forwards_the_form_slapproxy_forwards_and_follows_it()
+    {
+        var settings = masters.SettingsForB.ToDictionary(p => p.Key, p => p.Value);
+        settings["SlapOS:Master:Federation:Masters:b:Api"] = "xml";
+        var a = new ForwardingMaster(settings);
+        await a.InitializeAsync();
+        try
+        {
+            var title = NewTitle("xml");
+            var first = await a.RequestXmlAsync(title, sla: new Dictionary<string, string> { ["master_url"] = masters.BUrl });
+            Assert.True(first.Status == HttpStatusCode.OK, first.ToString());
+            var onB = await masters.OnBAsync(title);
+            Assert.NotNull(onB);
+
+            await masters.B.Master.PublishConnectionParametersAsync(FederatedMasters.Computer, onB.PartitionReference!, new Dictionary<string, string> { ["url"] = "https://b.example/xml" }, null, default);
+            var again = Assert.IsType<MarshalObject>((await a.RequestXmlAsync(title, sla: new Dictionary<string, string> { ["master_url"] = masters.BUrl })).Marshal());
+            Assert.Equal("https://b.example/xml", Assert.IsType<Dictionary<object, object?>>(again.Get("_connection_dict"))["url"]);
+            Assert.Single(await masters.AllOnBAsync(), i => i.Title == title);
+
+            Assert.Equal(HttpStatusCode.OK, (await a.RequestXmlAsync(title, state: "destroyed")).Status);
+            Assert.Equal(RequestedState.Destroyed, (await masters.OnBAsync(title))!.RequestedState);
+        }
+        finally
+        {
+            await a.DisposeAsync();
+        }
+    }
+
     /// <summary>The <c>url</c> connection parameter of a HATEOAS instance view (an XML parameter document, as SlapOS sends it).</summary>
     private static string? HateoasConnection(JsonElement view)
     {

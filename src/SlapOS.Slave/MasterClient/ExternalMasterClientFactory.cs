@@ -7,10 +7,11 @@ using Polly;
 namespace SlapOS.Slave;
 
 /// <summary>
-/// Federation: the client a master forwards requests with is our JSON API client, over its own TLS identity and
+/// Federation: the client a master forwards requests with is our JSON API client (or, with <c>Api = xml</c>, our
+/// legacy XML API client, the form slapproxy forwards), over its own TLS identity and
 /// with retries (exponential back-off with jitter) and a timeout per attempt. One HTTP client per external master.
 /// </summary>
-internal sealed class JsonExternalMasterClientFactory(ILoggerFactory loggerFactory) : IExternalMasterClientFactory, IDisposable
+internal sealed class ExternalMasterClientFactory(ILoggerFactory loggerFactory) : IExternalMasterClientFactory, IDisposable
 {
     private readonly List<HttpClient> _clients = [];
     private readonly Lock _lock = new();
@@ -51,7 +52,10 @@ internal sealed class JsonExternalMasterClientFactory(ILoggerFactory loggerFacto
             _clients.Add(http);
         }
 
-        return new JsonSlapMasterClient(http, Options.Create(new SlapOSSlaveOptions { MasterUrl = url }), loggerFactory.CreateLogger<JsonSlapMasterClient>());
+        var slave = Options.Create(new SlapOSSlaveOptions { MasterUrl = url });
+        return connection.Api == ExternalMasterConnection.XmlApi
+            ? new XmlSlapMasterClient(http, slave, loggerFactory.CreateLogger<XmlSlapMasterClient>())
+            : new JsonSlapMasterClient(http, slave, loggerFactory.CreateLogger<JsonSlapMasterClient>());
     }
 
     public void Dispose()
