@@ -100,7 +100,19 @@ public sealed class FederationOutageTests : IAsyncLifetime
         }
 
         Assert.Single(onB, i => i.Title == title);
+        var recorded = await master.FindInstanceAsync(InstanceRequest.RootRequester, title, default);
+        Assert.NotNull(recorded);
+
+        // B goes down again: a re-request says so, the instance stays recorded with the reason, the portal shows it.
+        await _b.DisposeAsync();
+        _b = null;
+        var downAgain = await RequestAsync(title);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, downAgain.Status);
         Assert.NotNull(await master.FindInstanceAsync(InstanceRequest.RootRequester, title, default));
+        var record = await ((IForwardedInstanceStore)_a.Services.GetRequiredService<IMasterStore>()).GetForwardedInstanceAsync(recorded.Reference, default);
+        Assert.NotNull(record?.LastError);
+        var tree = await _a.GetAsync(PortalFormat.TreePath(recorded.Reference));
+        Assert.Contains("unreachable", tree.Body, StringComparison.Ordinal);
     }
 
     private async Task StartBAsync()
