@@ -14,6 +14,8 @@ using SlapOS.Samples.MasterHost;
 // PostgreSQL:  --SlapOS:Master:PostgreSql:ConnectionString="Host=...;Database=..."
 // Mutual TLS (the default mode): the API on MasterHost:ApiPort (5443), onboarding on MasterHost:OnboardingPort (5444):
 //   --SlapOS:Master:Identity:Directory=/var/lib/slapos/ca [--MasterHost:Address=0.0.0.0 --MasterHost:ApiPort=5443 --MasterHost:OnboardingPort=5444]
+// Federation (forward requests to other masters, as slapproxy's multimaster; see docs/federation.md):
+//   --SlapOS:Master:Federation:Masters:eu:Url=https://eu.example:5443 --SlapOS:Master:Federation:Masters:eu:CertificateFile=...
 // The first administrator, made locally by whoever can read the CA key (same configuration, instead of serving):
 //   ... admin issue --person root --out ~/.slapos/admin [--master-url https://host:5443]
 var builder = WebApplication.CreateBuilder(args);
@@ -35,6 +37,9 @@ builder.Services.AddSlapOSMaster(master =>
     {
         master.UseBouncyCastleIdentity();
     }
+
+    // External masters are reached with our JSON master client (nothing happens unless some are configured).
+    master.UseJsonExternalMasters();
 });
 
 // The binary cache (shacache + shadir for slapgrid's networkcache) when it has a storage directory: docs/binary-cache.md.

@@ -12,5 +12,11 @@ public static class SlaKeys
     /// <summary>The highest price per partition-hour the requester accepts.</summary>
     public const string MaxPrice = "max_price";
 
-    internal static bool IsSpecial(string key) => key is ComputerGuid or InstanceGuid or MaxPrice;
+    /// <summary>The external master that must take the request (federation, as slapproxy's multimaster).</summary>
+    public const string MasterUrl = "master_url";
+
+    /// <summary>What slapproxy adds to a request it forwards here: the requester's title on the forwarding master.</summary>
+    public const string SourceInstanceId = "source_instance_id";
+
+    internal static bool IsSpecial(string key) => key is ComputerGuid or InstanceGuid or MaxPrice or MasterUrl or SourceInstanceId;
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SlapOS.Master;
 using SlapOS.Master.Allocation;
 using SlapOS.Master.Allocation.Policies;
+using SlapOS.Master.Federation;
 using SlapOS.Master.Hosting;
 using SlapOS.Master.Telemetry;
 
@@ -61,6 +62,14 @@ public static class SlapOSMasterServiceCollectionExtensions
             services.AddHealthChecks().AddCheck<SlapOS.Master.Health.MasterStoreHealthCheck>("slapos-master-store", tags: [SlapOSHealthEndpointRouteBuilderExtensions.ReadyTag]);
         }
 
+        // Federation: external masters (SlapOS:Master:Federation) and the rules that forward requests to them.
+        services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>());
+        services.TryAddSingleton<ExternalMasters>();
+        services.TryAddSingleton<RequestForwarder>();
+        services.TryAddSingleton<ForwardedInstanceRefresh>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ForwardedInstanceRefresh>(sp => sp.GetRequiredService<ForwardedInstanceRefresh>()));
+
         var builder = new SlapOSMasterBuilder(services);
 
         // The built-in marketplace, in pipeline order; plugins added later run after them.
@@ -70,6 +79,10 @@ public static class SlapOSMasterServiceCollectionExtensions
             .AddAllocationPolicy<MaxPricePolicy>()
             .AddAllocationPolicy<SoftwareInstalledPolicy>()
             .AddAllocationPolicy<PlacementPolicy>();
+
+        // The built-in forwarding rules, as slapproxy's multimaster; rules added later run after them.
+        builder.AddForwardingRule<MasterUrlForwardingRule>()
+            .AddForwardingRule<SoftwareReleaseListForwardingRule>();
         configure?.Invoke(builder);
         return builder;
     }
@@ -83,6 +96,18 @@ public static class SlapOSMasterServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAllocationPolicy, TPolicy>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a forwarding rule (federation: send a new request to an external master configured under
+    /// <c>SlapOS:Master:Federation:Masters</c>) after those already registered; adding the same type twice keeps one.
+    /// </summary>
+    public static ISlapOSMasterBuilder AddForwardingRule<TRule>(this ISlapOSMasterBuilder builder)
+        where TRule : class, IForwardingRule
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IForwardingRule, TRule>());
         return builder;
     }
 }

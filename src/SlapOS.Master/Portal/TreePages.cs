@@ -11,6 +11,7 @@ internal static class TreePages
         var trees = await PortalEndpoints.Queries(context).ListTreesAsync(context.GetSlapIdentity(), context.RequestAborted);
         var body = new HtmlBuilder();
         body.Add($"<p><a href=\"{PortalEndpoints.Root}/request\">Request an instance</a></p>");
+        ExternalMastersSection(context, body);
         if (trees.Count == 0)
         {
             body.Add($"<p>No instance tree is yours to see.</p>");
@@ -23,6 +24,7 @@ internal static class TreePages
             <caption>{trees.Count} tree(s)</caption>
             <thead><tr><th scope="col">Root instance</th><th scope="col">Owner</th><th scope="col">Release and type</th><th scope="col">Requested</th><th scope="col">Reported</th><th scope="col" class="num">Instances</th><th scope="col">Where</th></tr></thead><tbody>
             """);
+        var forwarded = await Federation.ForwardedInstances.OfAsync(context.RequestServices, trees.Select(t => t.Root), context.RequestAborted);
         foreach (var tree in trees)
         {
             var root = tree.Root;
@@ -33,7 +35,7 @@ internal static class TreePages
                 <td data-label="Requested">{PortalFormat.Requested(root.RequestedState)}</td>
                 <td data-label="Reported">{PortalFormat.Reported(root.ReportedState)}</td>
                 <td data-label="Instances" class="num">{tree.Instances.Count}</td>
-                <td data-label="Where">{Where(root)}</td></tr>
+                <td data-label="Where">{Where(root, forwarded)}</td></tr>
                 """);
         }
 
@@ -54,12 +56,13 @@ internal static class TreePages
             {(showSecrets ? new HtmlBuilder().Add($"<a href=\"{path}\">Hide secret connection parameters</a>").ToMarkup() : new HtmlBuilder().Add($"<a href=\"{path}?show=secrets\">Show secret connection parameters</a>").ToMarkup())}</p>
             <ul class="tree">
             """);
-        Node(body, tree, tree.Root, portalTree.Hosted, showSecrets, depth: 0);
+        var forwarded = await Federation.ForwardedInstances.OfAsync(context.RequestServices, tree.Instances, context.RequestAborted);
+        Node(body, tree, tree.Root, portalTree.Hosted, forwarded, showSecrets, depth: 0);
         body.Add($"</ul>");
         await PortalLayout.WriteAsync(context, "Instance tree " + tree.Root.Title, body.ToMarkup());
     }
 
-    private static void Node(HtmlBuilder body, InstanceTree tree, SoftwareInstance instance, IReadOnlyDictionary<string, IReadOnlyList<SoftwareInstance>> hosted, bool showSecrets, int depth)
+    private static void Node(HtmlBuilder body, InstanceTree tree, SoftwareInstance instance, IReadOnlyDictionary<string, IReadOnlyList<SoftwareInstance>> hosted, IReadOnlyDictionary<string, ForwardedInstance> forwarded, bool showSecrets, int depth)
     {
         var heading = Math.Min(depth + 2, 6);
         body.Add($"""
@@ -71,7 +74,7 @@ internal static class TreePages
             <dt>Software type</dt><dd>{instance.SoftwareType}</dd>
             <dt>Requested</dt><dd>{PortalFormat.Requested(instance.RequestedState)}</dd>
             <dt>Reported</dt><dd>{PortalFormat.Reported(instance.ReportedState)} <span class="muted">last report</span> {PortalFormat.Time(instance.ReportedAt)}</dd>
-            <dt>Where</dt><dd>{Where(instance)}</dd>
+            <dt>Where</dt><dd>{Where(instance, forwarded)}</dd>
             {(instance.ErrorMessage is { } error ? new HtmlBuilder().Add($"<dt>Error</dt><dd class=\"error-text\">{error}</dd>").ToMarkup() : Markup.Empty)}
             <dt>Parameters</dt><dd>{Parameters(instance.Parameters, mask: true, showSecrets)}</dd>
             <dt>Connection</dt><dd>{Parameters(instance.ConnectionParameters, mask: true, showSecrets)}</dd>
@@ -95,7 +98,7 @@ internal static class TreePages
             body.Add($"<ul>");
             foreach (var child in children)
             {
-                Node(body, tree, child, hosted, showSecrets, depth + 1);
+                Node(body, tree, child, hosted, forwarded, showSecrets, depth + 1);
             }
 
             body.Add($"</ul>");
@@ -104,8 +107,40 @@ internal static class TreePages
         body.Add($"</li>");
     }
 
-    private static Markup Where(SoftwareInstance instance)
+    /// <summary>Federation: the external masters this master forwards to, and whether they answered last time.</summary>
+    private static void ExternalMastersSection(HttpContext context, HtmlBuilder body)
     {
+        if (context.RequestServices.GetService(typeof(Federation.ExternalMasters)) is not Federation.ExternalMasters masters || !masters.Any)
+        {
+            return;
+        }
+
+        body.Add($"""<section aria-labelledby="external-masters"><h2 id="external-masters">External masters</h2><ul class="plain">""");
+        foreach (var master in masters.Health())
+        {
+            body.Add($"""
+                <li><strong>{master.Name}</strong> <span class="url">{master.Url}</span> ·
+                {(master.LastError is { } error
+                    ? new HtmlBuilder().Add($"<span class=\"error-text\">unreachable since {PortalFormat.Time(master.LastFailure)}: {error}</span>").ToMarkup()
+                    : new HtmlBuilder().Add($"<span class=\"muted\">last answered</span> {PortalFormat.Time(master.LastAnswer)}").ToMarkup())}</li>
+                """);
+        }
+
+        body.Add($"</ul></section>");
+    }
+
+    private static Markup Where(SoftwareInstance instance, IReadOnlyDictionary<string, ForwardedInstance> forwarded)
+    {
+        if (forwarded.TryGetValue(instance.Reference, out var external))
+        {
+            // Federation: it lives on another master; say which, as what, and whether it answered last time.
+            return new HtmlBuilder().Add($"""
+                external master <span class="url">{external.MasterUrl}</span> as {external.ExternalReference ?? external.ExternalTitle}
+                {(external.ExternalComputerReference is { } c ? new HtmlBuilder().Add($"on {c} / {external.ExternalPartitionReference}").ToMarkup() : Markup.Empty)}
+                {(external.LastError is { } error ? new HtmlBuilder().Add($"<span class=\"error-text\">unreachable: {error}</span>").ToMarkup() : new HtmlBuilder().Add($"<span class=\"muted\">synced</span> {PortalFormat.Time(external.SyncedAt)}").ToMarkup())}
+                """).ToMarkup();
+        }
+
         if (instance.ComputerReference is not { } computer)
         {
             return new Markup("<span class=\"muted\">not allocated</span>");

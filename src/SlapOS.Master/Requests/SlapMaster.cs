@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SlapOS.Master.Allocation;
+using SlapOS.Master.Federation;
 using SlapOS.Master.Telemetry;
 
 namespace SlapOS.Master;
@@ -11,7 +12,8 @@ internal sealed partial class SlapMaster(
     AllocationPipeline pipeline,
     MasterTelemetry telemetry,
     TimeProvider timeProvider,
-    ILogger<SlapMaster> logger) : ISlapMaster
+    ILogger<SlapMaster> logger,
+    RequestForwarder? forwarder = null) : ISlapMaster
 {
     private const int MaxOptimisticRetries = 20;
 
@@ -127,6 +129,12 @@ internal sealed partial class SlapMaster(
             Timestamp = InstanceTimestamp.Next(timeProvider.GetUtcNow()),
         };
 
+        // Federation: a forwarding rule may send the request to an external master (before the marketplace).
+        if (forwarder?.Route(new AllocationContext(request)) is { } masterUrl)
+        {
+            return await CreateForwardedAsync(request, instance, masterUrl, cancellationToken).ConfigureAwait(false);
+        }
+
         if (request.Shared)
         {
             return await CreateSharedAsync(request, instance, cancellationToken).ConfigureAwait(false);
@@ -175,6 +183,12 @@ internal sealed partial class SlapMaster(
 
     private async Task<SoftwareInstance> ReRequestAsync(SoftwareInstance existing, InstanceRequest request, CancellationToken cancellationToken)
     {
+        // A forwarded instance follows its external master, whatever the rules say now.
+        if (forwarder is not null && await forwarder.FindAsync(existing.Reference, cancellationToken).ConfigureAwait(false) is { } forwarded)
+        {
+            return await ReRequestForwardedAsync(existing, forwarded, request, cancellationToken).ConfigureAwait(false);
+        }
+
         SoftwareInstance? root = null;
         if (!existing.IsRoot)
         {

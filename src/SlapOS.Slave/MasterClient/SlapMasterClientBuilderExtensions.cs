@@ -59,21 +59,7 @@ public static class SlapMasterClientBuilderExtensions
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<SlapMasterClientOptions>>().Value;
-                var handler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
-                if (options.CertificateFile is not null && options.KeyFile is not null)
-                {
-                    // Read at each handler creation, so a renewed certificate is used by the next handlers.
-                    using var pem = X509Certificate2.CreateFromPemFile(options.CertificateFile, options.KeyFile);
-                    handler.SslOptions.ClientCertificates = [X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null)];
-                }
-
-                if (options.CaCertificateFile is not null)
-                {
-                    var ca = X509Certificate2.CreateFromPem(File.ReadAllText(options.CaCertificateFile));
-                    handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => MasterCertificate.ChainsTo(certificate, ca);
-                }
-
-                return handler;
+                return MasterClientHandler.Create(options.CertificateFile, options.KeyFile, options.CaCertificateFile);
             })
             .AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>

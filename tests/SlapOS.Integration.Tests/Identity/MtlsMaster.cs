@@ -23,6 +23,7 @@ public sealed class MtlsMaster : IAsyncLifetime
     private readonly Action<ISlapOSMasterBuilder>? _store;
     private readonly string? _caDirectory;
     private readonly IReadOnlyDictionary<string, string?>? _settings;
+    private readonly Action<ISlapOSMasterBuilder>? _configure;
     private WebApplication _app = null!;
 
     /// <summary>A master with its own SQLite store and CA directory.</summary>
@@ -30,20 +31,21 @@ public sealed class MtlsMaster : IAsyncLifetime
     {
     }
 
-    private MtlsMaster(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings)
+    private MtlsMaster(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings, Action<ISlapOSMasterBuilder>? configure)
     {
         _store = store;
         _caDirectory = caDirectory;
         _settings = settings;
+        _configure = configure;
     }
 
     /// <summary>
     /// Starts one of several masters of one cloud: the store chosen by <paramref name="store"/> (a PostgreSQL database
     /// or a SQLite file they share) and the CA directory they all mount.
     /// </summary>
-    public static async Task<MtlsMaster> StartSharedAsync(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<MtlsMaster> StartSharedAsync(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings = null, Action<ISlapOSMasterBuilder>? configure = null)
     {
-        var master = new MtlsMaster(store, caDirectory, settings);
+        var master = new MtlsMaster(store, caDirectory, settings, configure);
         await master.InitializeAsync();
         return master;
     }
@@ -92,6 +94,7 @@ public sealed class MtlsMaster : IAsyncLifetime
             }
 
             m.UseBouncyCastleIdentity(o => o.Directory = CaDirectory);
+            _configure?.Invoke(m);
         });
         _app = builder.Build();
         _app.MapSlapOSMaster();

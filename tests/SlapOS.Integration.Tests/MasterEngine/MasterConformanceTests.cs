@@ -636,4 +636,56 @@ public abstract class MasterConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<SlapValidationException>(() => Master.FormatComputerAsync(new ComputerFormat("COMP-1", null, null, [Partition("COMP-1", 0) with { Reference = "../slappart0" }]), default));
         Assert.Equal(before, await SnapshotAsync());
     }
+
+    [Fact]
+    public async Task A_forwarded_instance_and_its_record_are_written_read_and_deleted_together()
+    {
+        var records = Assert.IsAssignableFrom<IForwardedInstanceStore>(Store);
+        var instance = new SoftwareInstance
+        {
+            Reference = "SOFTINST-FWD-1",
+            Title = "forwarded",
+            RequesterReference = InstanceRequest.RootRequester,
+            RootReference = "SOFTINST-FWD-1",
+            SoftwareReleaseUrl = Release,
+            Sla = new Dictionary<string, string> { ["master_url"] = "https://b.example/" },
+            ConnectionParameters = new Dictionary<string, string> { ["url"] = "https://b.example/app" },
+            Timestamp = InstanceTimestamp.Next(DateTimeOffset.UtcNow),
+        };
+        var synced = DateTimeOffset.UnixEpoch.AddTicks((DateTimeOffset.UtcNow.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10 * 10);
+        var record = new ForwardedInstance
+        {
+            InstanceReference = instance.Reference,
+            MasterUrl = "https://b.example/",
+            ExternalTitle = "forwarded",
+            ExternalReference = "SOFTINST-ON-B",
+            ExternalComputerReference = "COMP-B",
+            ExternalPartitionReference = "slappart3",
+            SyncedAt = synced,
+        };
+
+        await records.InsertForwardedInstanceAsync(instance, record, default);
+        Assert.Equal(record, await records.GetForwardedInstanceAsync(instance.Reference, default));
+        var stored = await Store.FindInstanceAsync(InstanceRequest.RootRequester, "forwarded", default);
+        Assert.NotNull(stored);
+        Assert.Null(stored.PartitionReference);
+        Assert.Equal("https://b.example/app", stored.ConnectionParameters["url"]);
+        var duplicate = await Assert.ThrowsAsync<SlapException>(() => records.InsertForwardedInstanceAsync(instance with { Reference = "SOFTINST-FWD-2" }, record with { InstanceReference = "SOFTINST-FWD-2" }, default));
+        Assert.Equal(SlapErrorKind.Conflict, duplicate.Kind);
+        Assert.Null(await records.GetForwardedInstanceAsync("SOFTINST-FWD-2", default));
+
+        await records.UpdateForwardedInstanceAsync(record with { LastError = "connection refused" }, default);
+        Assert.Equal("connection refused", (await records.GetForwardedInstanceAsync(instance.Reference, default))!.LastError);
+        var listed = new List<ForwardedInstance>();
+        await foreach (var item in records.ListForwardedInstancesAsync(default))
+        {
+            listed.Add(item);
+        }
+
+        Assert.Equal([instance.Reference], listed.Select(f => f.InstanceReference));
+
+        await records.DeleteForwardedInstanceAsync(instance.Reference, default);
+        Assert.Null(await records.GetForwardedInstanceAsync(instance.Reference, default));
+        Assert.Null(await Store.GetInstanceAsync(instance.Reference, default));
+    }
 }

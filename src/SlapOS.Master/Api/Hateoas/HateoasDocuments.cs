@@ -11,7 +11,7 @@ namespace SlapOS.Master.Api.Hateoas;
 /// </summary>
 internal static class HateoasDocuments
 {
-    public static async Task<object?> InstanceAsync(ISlapMaster master, SlapIdentity caller, string id, bool shared, CancellationToken cancellationToken)
+    public static async Task<object?> InstanceAsync(ISlapMaster master, SlapIdentity caller, string id, bool shared, CancellationToken cancellationToken, IServiceProvider? services = null)
     {
         var instance = await FindInstanceAsync(master, caller, id, cancellationToken);
         if (instance is null || instance.Shared != shared || !await MaySeeAsync(master, caller, instance, cancellationToken))
@@ -31,6 +31,14 @@ internal static class HateoasDocuments
             ["my_text_content"] = Field(InstanceParameterXml.Write(instance.Parameters), "field_my_text_content"),
             ["my_url_string"] = Field(instance.SoftwareReleaseUrl, "field_my_url_string"),
         };
+
+        // Federation: a forwarded instance says which master runs it (a field SlapOS does not have, only then).
+        if (services is not null && await Federation.ForwardedInstances.FindAsync(services, instance, cancellationToken) is { } forwarded)
+        {
+            view["my_master_url"] = Field(forwarded.MasterUrl, "field_my_master_url");
+            view["my_external_reference"] = Field(forwarded.ExternalReference, "field_my_external_reference");
+        }
+
         return Document(view, "Instance Tree");
     }
 

@@ -106,7 +106,7 @@ internal static class HateoasEndpoints
     {
         var master = context.RequestServices.GetRequiredService<ISlapMaster>();
         var id = context.Request.RouteValues["id"] as string ?? string.Empty;
-        var document = await HateoasDocuments.InstanceAsync(master, context.GetSlapIdentity(), id, shared, context.RequestAborted);
+        var document = await HateoasDocuments.InstanceAsync(master, context.GetSlapIdentity(), id, shared, context.RequestAborted, context.RequestServices);
         await WriteDocumentAsync(context, document);
     }
 

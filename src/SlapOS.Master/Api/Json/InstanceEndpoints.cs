@@ -25,6 +25,7 @@ internal static class InstanceEndpoints
         };
         var instance = await master.RequestAsync(request, cancellationToken);
         JsonDocuments.WithExactTimestamp(context, instance);
+        await Federation.ForwardedInstances.AddHeadersAsync(context, instance, cancellationToken);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken, hostAddresses: true);
     }
 
@@ -32,6 +33,7 @@ internal static class InstanceEndpoints
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
         JsonDocuments.WithExactTimestamp(context, instance);
+        await Federation.ForwardedInstances.AddHeadersAsync(context, instance, cancellationToken);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
 

@@ -31,6 +31,11 @@ internal static class StoreOutage
         {
             await next(context);
         }
+        catch (SlapOS.Master.Federation.ExternalMasterUnavailableException e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Federation: the external master a request goes to is down. Same answer, its own reason and delay.
+            await WriteAsync(context, ExternalMasterErrorType, e.Message, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
+        }
         catch (Exception e) when (IsStoreLost(e) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SlapOS.Master.StoreOutage");
@@ -39,9 +44,12 @@ internal static class StoreOutage
                 MasterLog.StoreUnavailable(logger, context.Request.Path, e);
             }
 
-            await WriteAsync(context);
+            await WriteAsync(context, ErrorType, Message, RetryAfterSeconds);
         }
     };
+
+    /// <summary>The error's <c>type</c> in JSON answers when an external master cannot be reached (federation).</summary>
+    public const string ExternalMasterErrorType = "external-master-unavailable";
 
     /// <summary>Whether <paramref name="exception"/> (or what caused it) says the store cannot be reached now.</summary>
     public static bool IsStoreLost(Exception? exception)
@@ -67,24 +75,24 @@ internal static class StoreOutage
         return false;
     }
 
-    private static async Task WriteAsync(HttpContext context)
+    private static async Task WriteAsync(HttpContext context, string type, string message, int retryAfterSeconds)
     {
         var response = context.Response;
         response.Clear();
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var request = context.Request;
         var json = request.Path.StartsWithSegments("/slapos.", StringComparison.Ordinal) || request.Path.Value?.StartsWith("/slapos.", StringComparison.Ordinal) == true
             || request.Headers.Accept.ToString().Contains("json", StringComparison.OrdinalIgnoreCase);
         if (json)
         {
             response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(response.Body, new Dictionary<string, object> { ["status"] = 503, ["type"] = ErrorType, ["title"] = Message }, cancellationToken: context.RequestAborted);
+            await JsonSerializer.SerializeAsync(response.Body, new Dictionary<string, object> { ["status"] = 503, ["type"] = type, ["title"] = message }, cancellationToken: context.RequestAborted);
         }
         else
         {
             response.ContentType = "text/plain; charset=utf-8";
-            await response.WriteAsync("503 Service Unavailable: " + Message, context.RequestAborted);
+            await response.WriteAsync("503 Service Unavailable: " + message, context.RequestAborted);
         }
     }
 }

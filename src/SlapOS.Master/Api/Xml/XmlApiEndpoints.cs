@@ -210,7 +210,16 @@ internal static class XmlApiEndpoints
             addresses = (await master.ListPartitionsAsync(c, cancellationToken)).FirstOrDefault(x => x.Reference == p)?.Addresses ?? [];
         }
 
-        return SlapMarshal.Write(SlapWireObjects.ToSoftwareInstance(instance, addresses));
+        var answer = SlapWireObjects.ToSoftwareInstance(instance, addresses);
+        if (await Federation.ForwardedInstances.FindAsync(context.RequestServices, instance, cancellationToken) is { } forwarded)
+        {
+            // As slapproxy answers a forwarded request: the external master's partition, and where that master is.
+            answer.State[Federation.ForwardedInstances.MasterUrlAttribute] = forwarded.MasterUrl;
+            answer.State["slap_computer_id"] = forwarded.ExternalComputerReference;
+            answer.State["slap_computer_partition_id"] = forwarded.ExternalPartitionReference;
+        }
+
+        return SlapMarshal.Write(answer);
     }
 
     private static async Task<string> SetConnectionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)

@@ -192,3 +192,23 @@ SELECT timestamp_us, requested_state, root_reference, computer_reference FROM in
 -- name: instance.tree-computers
 SELECT DISTINCT computer_reference FROM instances
 WHERE root_reference = @Root AND computer_reference IS NOT NULL ORDER BY computer_reference
+
+-- name: forward.insert
+INSERT INTO forwarded_instances (instance_reference, master_url, external_title, external_reference,
+       external_computer_reference, external_partition_reference, synced_at, last_error)
+VALUES (@InstanceReference, @MasterUrl, @ExternalTitle, @ExternalReference,
+       @ExternalComputerReference, @ExternalPartitionReference, @SyncedAt, @LastError)
+
+-- name: forward.select
+SELECT instance_reference, master_url, external_title, external_reference, external_computer_reference,
+       external_partition_reference, synced_at, last_error
+FROM forwarded_instances
+
+-- name: forward.update
+UPDATE forwarded_instances SET master_url = @MasterUrl, external_title = @ExternalTitle, external_reference = @ExternalReference,
+       external_computer_reference = @ExternalComputerReference, external_partition_reference = @ExternalPartitionReference,
+       synced_at = @SyncedAt, last_error = @LastError
+WHERE instance_reference = @InstanceReference
+
+-- name: forward.delete
+DELETE FROM forwarded_instances WHERE instance_reference = @InstanceReference
