@@ -57,8 +57,15 @@ UPDATE computers SET
 WHERE reference = @Reference
 
 -- name: computer.take-free
+-- Also moves the computer's change stamp (after the computer row, as every writer locks them): the allocation
+-- needs no separate change.bump. Rows affected are 0 when nothing was taken.
 UPDATE computers SET free_partitions = free_partitions - 1
-WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1
+WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1;
+IF @@ROWCOUNT > 0
+BEGIN
+    UPDATE change_sequence SET value = value + 1 WHERE id = 1;
+    UPDATE computers SET change_stamp = (SELECT value FROM change_sequence WHERE id = 1) WHERE reference = @Computer;
+END
 
 -- name: computer.give-free
 UPDATE computers SET free_partitions = free_partitions + 1 WHERE reference = @Computer
@@ -227,3 +234,7 @@ SELECT timestamp_us, requested_state, root_reference, computer_reference FROM in
 -- name: instance.tree-computers
 SELECT DISTINCT computer_reference FROM instances
 WHERE root_reference = @Root AND computer_reference IS NOT NULL ORDER BY computer_reference
+
+-- name: partition.get
+SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
+FROM partitions WHERE computer_reference = @Computer AND reference = @Reference
