@@ -215,7 +215,8 @@ public partial class SqlServerScriptTests
     private static IEnumerable<string> Parameters(string sql) =>
         Parameter().Matches(sql).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
-    [GeneratedRegex(@"@(\w+)")]
+    /// <summary>A parameter, not a system function such as <c>@@ROWCOUNT</c>.</summary>
+    [GeneratedRegex(@"(?<!@)@(\w+)")]
     private static partial Regex Parameter();
 
     /// <summary>Names the batch itself defines: declared variables and the named arguments of a procedure (<c>EXEC sp_getapplock @Resource = …</c>).</summary>
