@@ -58,7 +58,7 @@ internal static class RequestPathsScenario
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
-    private static async Task PhaseAsync(string layout, string phase, ISlapMasterClient client, MasterProcess master, int computers, int total, TimeSpan limit)
+    private static async Task PhaseAsync(string layout, string phase, SlapOS.Slave.JsonSlapMasterClient client, MasterProcess master, int computers, int total, TimeSpan limit)
     {
         var errors = 0;
         var given = new HashSet<(string?, string?)>();
