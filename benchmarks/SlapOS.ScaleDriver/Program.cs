@@ -11,6 +11,7 @@ const string Usage = """
       usage              usage documents into the store [--computers 1000] [--partitions 100] [--clients 4] [--api json,xml]
       node-converge      one node with native providers [--partitions 100] [--parallelism 1] [--release <software.cfg>]
       binary-cache       build vs install from the binary cache [--sources 40] [--payload-mib 32] [--runs 3]
+      request-paths      JSON v0 requests pinned to computers of different sizes [--layouts 10x100,1x100,1x1000] [--requests 1000] [--postgres <cs>]
     """;
 
 if (args.Length == 0)
@@ -29,6 +30,7 @@ return args[0] switch
     "contention" => await ContentionScenario.RunAsync(options),
     "node-converge" => await NodeConvergeScenario.RunAsync(options),
     "usage" => await UsageScenario.RunAsync(options),
+    "request-paths" => await RequestPathsScenario.RunAsync(options),
     "serve" => await MasterServer.RunAsync(options),
     "binary-cache" => await BinaryCacheScenario.RunAsync(options),
     _ => Fail(),

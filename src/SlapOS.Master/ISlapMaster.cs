@@ -27,6 +27,9 @@ public interface ISlapMaster
     /// <summary>The partitions of a computer.</summary>
     Task<IReadOnlyList<ComputerPartition>> ListPartitionsAsync(string computerReference, CancellationToken cancellationToken);
 
+    /// <summary>One partition by its key, or <see langword="null"/>: what an answer about one instance needs, never the whole computer.</summary>
+    Task<ComputerPartition?> FindPartitionAsync(string computerReference, string partitionReference, CancellationToken cancellationToken);
+
     /// <summary>Asks a computer to install (<see cref="SupplyState.Available"/>) or remove a release.</summary>
     Task SupplyAsync(string computerReference, string softwareReleaseUrl, SupplyState state, CancellationToken cancellationToken);
 
@@ -44,6 +47,9 @@ public interface ISlapMaster
 
     /// <summary>What a node fetches: its releases and partitions with their instances; records the node's contact.</summary>
     Task<ComputerDocument> GetComputerDocumentAsync(string computerReference, CancellationToken cancellationToken);
+
+    /// <summary>One partition of the computer document, read by key (its siblings are not read).</summary>
+    Task<PartitionInstance> GetPartitionDocumentAsync(string computerReference, string partitionReference, CancellationToken cancellationToken);
 
     /// <summary>
     /// Requests an instance. Idempotent by (title, requester): an identical request returns the same

@@ -23,6 +23,19 @@ public sealed class ScaleDriverSmokeTests
     }
 
     [Fact]
+    public async Task Request_paths_answers_every_pinned_request_with_a_distinct_partition_per_layout()
+    {
+        var (exit, output) = await RunAsync("request-paths", "--layouts", "2x3,1x4", "--requests", "5");
+
+        Assert.Equal(0, exit);
+        // | layout | phase | requests | distinct partitions | errors |
+        Assert.Contains("| 2 x 3 | distinct | 5 | 5 | 0 |", output, StringComparison.Ordinal);
+        Assert.Contains("| 2 x 3 | re-request | 5 | 5 | 0 |", output, StringComparison.Ordinal);
+        Assert.Contains("| 1 x 4 | distinct | 4 | 4 | 0 |", output, StringComparison.Ordinal);
+        Assert.Contains("| 1 x 4 | re-request | 4 | 4 | 0 |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Computer_document_fetches_the_whole_document_over_xml_and_json()
     {
         var (exit, output) = await RunAsync("computer-document", "--sizes", "4", "--iterations", "2");

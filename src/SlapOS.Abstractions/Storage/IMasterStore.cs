@@ -35,6 +35,9 @@ public interface IMasterStore
     /// <summary>The partitions of a computer, by reference.</summary>
     Task<IReadOnlyList<ComputerPartition>> ListPartitionsAsync(string computerReference, CancellationToken cancellationToken);
 
+    /// <summary>One partition by its key (its facts and addresses, never its siblings'), or <see langword="null"/>.</summary>
+    Task<ComputerPartition?> GetPartitionAsync(string computerReference, string partitionReference, CancellationToken cancellationToken);
+
     /// <summary>Asks a computer to install or remove a release.</summary>
     Task SetSupplyAsync(string computerReference, string softwareReleaseUrl, SupplyState state, CancellationToken cancellationToken);
 

@@ -70,6 +70,9 @@ internal sealed partial class SlapMaster
         return await store.ListPartitionsAsync(computerReference, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<ComputerPartition?> FindPartitionAsync(string computerReference, string partitionReference, CancellationToken cancellationToken) =>
+        store.GetPartitionAsync(computerReference, partitionReference, cancellationToken);
+
     public async Task SupplyAsync(string computerReference, string softwareReleaseUrl, SupplyState state, CancellationToken cancellationToken)
     {
         SlapReference.ValidateSoftwareReleaseUrl(softwareReleaseUrl, "url");
@@ -131,32 +134,48 @@ internal sealed partial class SlapMaster
         foreach (var partition in partitions)
         {
             var instance = partition.InstanceReference is { } reference ? byReference.GetValueOrDefault(reference) : null;
-            if (instance is null)
-            {
-                documents.Add(new PartitionInstance { ComputerReference = computerReference, PartitionReference = partition.Reference, Addresses = partition.Addresses });
-                continue;
-            }
-
-            documents.Add(new PartitionInstance
-            {
-                ComputerReference = computerReference,
-                PartitionReference = partition.Reference,
-                InstanceReference = instance.Reference,
-                Title = instance.Title,
-                RootTitle = rootTitles.GetValueOrDefault(instance.RootReference),
-                SoftwareReleaseUrl = instance.SoftwareReleaseUrl,
-                SoftwareType = instance.SoftwareType,
-                RequestedState = instance.RequestedState,
-                Parameters = instance.Parameters,
-                SharedInstances = [.. sharedByHost[instance.Reference].Select(s => new SharedInstanceEntry(s.Reference, s.Title, s.SoftwareType, s.Parameters, s.Timestamp))],
-                Addresses = partition.Addresses,
-                Timestamp = instance.Timestamp,
-                ConnectionParameters = instance.ConnectionParameters,
-            });
+            documents.Add(PartitionDocument(partition, instance, instance is null ? null : rootTitles.GetValueOrDefault(instance.RootReference), instance is null ? [] : sharedByHost[instance.Reference]));
         }
 
         // A release the node reported removed is gone from its view, as SlapOS deletes the supply then.
         var pending = installations.Where(i => !(i.RequestedState == SupplyState.Destroyed && i.ReportedState == SoftwareInstallationState.Destroyed)).ToList();
         return new ComputerDocument(computerReference, pending, documents);
     }
+
+    public async Task<PartitionInstance> GetPartitionDocumentAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
+    {
+        SlapReference.Validate(computerReference, "computer_id");
+        var partition = await store.GetPartitionAsync(computerReference, partitionReference, cancellationToken).ConfigureAwait(false)
+            ?? throw new SlapNotFoundException("partition", $"{computerReference}/{partitionReference}");
+        var instance = partition.InstanceReference is { } reference ? await store.GetInstanceAsync(reference, cancellationToken).ConfigureAwait(false) : null;
+        if (instance is null)
+        {
+            return PartitionDocument(partition, null, null, []);
+        }
+
+        var rootTitle = instance.IsRoot ? instance.Title : (await store.GetInstanceAsync(instance.RootReference, cancellationToken).ConfigureAwait(false))?.Title;
+        var shared = await ToListAsync(store.ListInstancesAsync(new InstanceQuery { HostInstanceReference = instance.Reference, Shared = true }, cancellationToken)).ConfigureAwait(false);
+        return PartitionDocument(partition, instance, rootTitle, shared);
+    }
+
+    /// <summary>One partition as the computer document shows it: empty when free, else its instance and the shared instances it hosts.</summary>
+    private static PartitionInstance PartitionDocument(ComputerPartition partition, SoftwareInstance? instance, string? rootTitle, IEnumerable<SoftwareInstance> shared) =>
+        instance is null
+            ? new PartitionInstance { ComputerReference = partition.ComputerReference, PartitionReference = partition.Reference, Addresses = partition.Addresses }
+            : new PartitionInstance
+            {
+                ComputerReference = partition.ComputerReference,
+                PartitionReference = partition.Reference,
+                InstanceReference = instance.Reference,
+                Title = instance.Title,
+                RootTitle = rootTitle,
+                SoftwareReleaseUrl = instance.SoftwareReleaseUrl,
+                SoftwareType = instance.SoftwareType,
+                RequestedState = instance.RequestedState,
+                Parameters = instance.Parameters,
+                SharedInstances = [.. shared.Select(s => new SharedInstanceEntry(s.Reference, s.Title, s.SoftwareType, s.Parameters, s.Timestamp))],
+                Addresses = partition.Addresses,
+                Timestamp = instance.Timestamp,
+                ConnectionParameters = instance.ConnectionParameters,
+            };
 }

@@ -18,7 +18,7 @@ internal abstract partial class SqlMasterStore
 
     public async Task<SchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken)
     {
-        await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await c.ExecuteAsync(Command("schema.create", null, null, cancellationToken)).ConfigureAwait(false);
         var applied = await c.ExecuteScalarAsync<long>(Command("schema.current", null, null, cancellationToken)).ConfigureAwait(false);
         return new SchemaVersion(applied, Sql.LatestVersion);
@@ -26,7 +26,7 @@ internal abstract partial class SqlMasterStore
 
     public async Task<long> GetChangeStampAsync(string computerReference, CancellationToken cancellationToken)
     {
-        await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await c.ExecuteScalarAsync<long?>(Command("change.stamp", new { Computer = computerReference }, null, cancellationToken)).ConfigureAwait(false) ?? 0;
     }
 

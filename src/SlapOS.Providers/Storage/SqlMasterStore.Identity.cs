@@ -44,14 +44,14 @@ internal abstract partial class SqlMasterStore
 
     public async Task<CertificateRecord?> GetCertificateAsync(string serialNumber, CancellationToken cancellationToken)
     {
-        await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await c.QueryFirstOrDefaultAsync<CertificateRow>(Command(Sql["certificate.select"] + " WHERE serial_number = @SerialNumber", new { SerialNumber = serialNumber }, null, cancellationToken)).ConfigureAwait(false);
         return row?.ToRecord();
     }
 
     public async Task<IReadOnlyList<CertificateRecord>> ListCertificatesAsync(IdentityKind kind, string reference, CancellationToken cancellationToken)
     {
-        await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await c.QueryAsync<CertificateRow>(Command(Sql["certificate.select"] + " WHERE kind = @Kind AND reference = @Reference ORDER BY issued_at DESC, serial_number", new { Kind = StoreWords.Of(kind), Reference = reference }, null, cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToRecord())];
     }
@@ -77,7 +77,7 @@ internal abstract partial class SqlMasterStore
 
     public async Task<IReadOnlyList<CertificateRecord>> ListRevokedCertificatesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await c.QueryAsync<CertificateRow>(Command("certificate.revoked", new { Now = StoreWords.Micros(now) }, null, cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToRecord())];
     }

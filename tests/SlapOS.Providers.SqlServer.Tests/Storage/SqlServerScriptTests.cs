@@ -29,7 +29,7 @@ public partial class SqlServerScriptTests
     {
         var names = SqlServer.Migrations.Select(m => (m.Version, m.Name)).ToList();
 
-        Assert.Equal([(1, "001_initial.sql"), (2, "002_identity.sql"), (3, "003_changes.sql"), (4, "004_federation.sql")], names);
+        Assert.Equal([(1, "001_initial.sql"), (2, "002_identity.sql"), (3, "003_changes.sql"), (4, "004_federation.sql"), (6, "006_request_paths.sql")], names);
         Assert.Equal(StoreSql.PostgreSql.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.Sqlite.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.PostgreSql.LatestVersion, SqlServer.LatestVersion);
@@ -40,7 +40,7 @@ public partial class SqlServerScriptTests
     {
         var names = typeof(SqlServerMasterStore).Assembly.GetManifestResourceNames().Order(StringComparer.Ordinal);
 
-        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.002_identity.sql", "SlapOS.Providers.Storage.SqlServer.003_changes.sql", "SlapOS.Providers.Storage.SqlServer.004_federation.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
+        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.002_identity.sql", "SlapOS.Providers.Storage.SqlServer.003_changes.sql", "SlapOS.Providers.Storage.SqlServer.004_federation.sql", "SlapOS.Providers.Storage.SqlServer.006_request_paths.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
         Assert.Contains("UPDATE change_sequence", SqlServer["change.bump"], StringComparison.Ordinal);
         Assert.Contains("CREATE TABLE instances", SqlServer.Migrations[0].Script, StringComparison.Ordinal);
         Assert.Contains("sp_getapplock", SqlServer["schema.lock"], StringComparison.Ordinal);
@@ -88,6 +88,7 @@ public partial class SqlServerScriptTests
         { "candidate.list", typeof(ComputerRow) },
         { "candidate.computers", typeof(ComputerRow) },
         { "partition.list", typeof(PartitionRow) },
+        { "partition.get", typeof(PartitionRow) },
         { "supply.list", typeof(SupplyRow) },
         { "candidate.installed", typeof(SupplyRow) },
         { "instance.select", typeof(InstanceRow) },
@@ -119,6 +120,27 @@ public partial class SqlServerScriptTests
                 Assert.True(e.Expression is CastCall { DataType: SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.BigInt } }, $"{key}: '{e.Name}' is not cast to BIGINT");
             }
         });
+    }
+
+    [Fact]
+    public void One_partition_and_its_own_instance_are_read_by_key()
+    {
+        // partition.get names the whole primary key; a partition's own instance is found on an index ending in shared.
+        Assert.Contains("WHERE computer_reference = @Computer AND reference = @Reference", SqlServer["partition.get"], StringComparison.Ordinal);
+        Assert.Contains("CREATE INDEX ix_instances_partition ON instances (computer_reference, partition_reference, shared)", SqlServer.Migrations.Single(m => m.Version == 6).Script, StringComparison.Ordinal);
+        Assert.Empty(ParseErrors(SqlServer.Migrations.Single(m => m.Version == 6).Script));
+    }
+
+    [Fact]
+    public void An_allocation_moves_the_change_stamp_in_its_take_free_batch()
+    {
+        // The store runs no change.bump after computer.take-free: the batch moves the stamp only when it took a partition.
+        var takeFree = SqlServer["computer.take-free"];
+
+        Assert.Empty(ParseErrors(takeFree));
+        Assert.Contains("IF @@ROWCOUNT > 0", takeFree, StringComparison.Ordinal);
+        Assert.Contains("UPDATE change_sequence SET value = value + 1", takeFree, StringComparison.Ordinal);
+        Assert.True(takeFree.IndexOf("free_partitions - 1", StringComparison.Ordinal) < takeFree.IndexOf("change_sequence", StringComparison.Ordinal), "the computer row is locked before the sequence row, as every writer does");
     }
 
     [Fact]
@@ -193,7 +215,8 @@ public partial class SqlServerScriptTests
     private static IEnumerable<string> Parameters(string sql) =>
         Parameter().Matches(sql).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
-    [GeneratedRegex(@"@(\w+)")]
+    /// <summary>A parameter, not a system function such as <c>@@ROWCOUNT</c>.</summary>
+    [GeneratedRegex(@"(?<!@)@(\w+)")]
     private static partial Regex Parameter();
 
     /// <summary>Names the batch itself defines: declared variables and the named arguments of a procedure (<c>EXEC sp_getapplock @Resource = …</c>).</summary>

@@ -28,10 +28,9 @@ internal static class JsonDocuments
         var ipList = new List<string[]>();
         if ((!instance.Shared || hostAddresses) && instance.ComputerReference is { } computer && instance.PartitionReference is { } partition)
         {
-            var partitions = await master.ListPartitionsAsync(computer, cancellationToken);
-            ipList.AddRange(partitions.Where(p => p.Reference == partition)
-                .SelectMany(p => p.Addresses)
-                .Select(a => new[] { a.NetworkInterface ?? string.Empty, a.Address }));
+            // By key: an answer about one instance never reads its computer's other partitions.
+            var addresses = (await master.FindPartitionAsync(computer, partition, cancellationToken))?.Addresses ?? [];
+            ipList.AddRange(addresses.Select(a => new[] { a.NetworkInterface ?? string.Empty, a.Address }));
         }
 
         return new Dictionary<string, object?>

@@ -91,9 +91,7 @@ internal static class XmlApiEndpoints
     private static async Task<string> RegisterPartitionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken, "computer_reference", "computer_partition_reference");
-        var document = await Master(context).GetComputerDocumentAsync(computer, cancellationToken);
-        var found = document.Partitions.FirstOrDefault(p => p.PartitionReference == partition)
-            ?? throw new SlapNotFoundException("partition", $"{computer}/{partition}");
+        var found = await Master(context).GetPartitionDocumentAsync(computer, partition, cancellationToken);
         return SlapMarshal.Write(SlapWireObjects.ToComputerPartition(found));
     }
 
@@ -116,8 +114,7 @@ internal static class XmlApiEndpoints
     private static async Task<string> PartitionCertificateAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
-        var partitions = await Master(context).ListPartitionsAsync(computer, cancellationToken);
-        if (partitions.FirstOrDefault(p => p.Reference == partition) is { State: PartitionState.Free })
+        if (await Master(context).FindPartitionAsync(computer, partition, cancellationToken) is { State: PartitionState.Free })
         {
             // A free partition holds no instance, so no identity to certify: the empty pair, as slapproxy answers.
             return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = string.Empty, ["key"] = string.Empty });
@@ -207,7 +204,7 @@ internal static class XmlApiEndpoints
         IReadOnlyList<PartitionAddress> addresses = [];
         if (instance is { ComputerReference: { } c, PartitionReference: { } p })
         {
-            addresses = (await master.ListPartitionsAsync(c, cancellationToken)).FirstOrDefault(x => x.Reference == p)?.Addresses ?? [];
+            addresses = (await master.FindPartitionAsync(c, p, cancellationToken))?.Addresses ?? [];
         }
 
         var answer = SlapWireObjects.ToSoftwareInstance(instance, addresses);

@@ -57,8 +57,15 @@ UPDATE computers SET
 WHERE reference = @Reference
 
 -- name: computer.take-free
+-- Also moves the computer's change stamp (after the computer row, as every writer locks them): the allocation
+-- needs no separate change.bump. Rows affected are 0 when nothing was taken.
 UPDATE computers SET free_partitions = free_partitions - 1
-WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1
+WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1;
+IF @@ROWCOUNT > 0
+BEGIN
+    UPDATE change_sequence SET value = value + 1 WHERE id = 1;
+    UPDATE computers SET change_stamp = (SELECT value FROM change_sequence WHERE id = 1) WHERE reference = @Computer;
+END
 
 -- name: computer.give-free
 UPDATE computers SET free_partitions = free_partitions + 1 WHERE reference = @Computer
@@ -247,3 +254,7 @@ WHERE instance_reference = @InstanceReference
 
 -- name: forward.delete
 DELETE FROM forwarded_instances WHERE instance_reference = @InstanceReference
+
+-- name: partition.get
+SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
+FROM partitions WHERE computer_reference = @Computer AND reference = @Reference

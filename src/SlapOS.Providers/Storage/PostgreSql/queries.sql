@@ -42,8 +42,10 @@ UPDATE computers SET
 WHERE reference = @Reference
 
 -- name: computer.take-free
-UPDATE computers SET free_partitions = free_partitions - 1
+-- Also moves the computer's change stamp and notifies: the allocation needs no separate change.bump.
+UPDATE computers SET free_partitions = free_partitions - 1, change_stamp = nextval('computer_change_stamps')
 WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1
+RETURNING pg_notify('slapos_computer_changes', reference)
 
 -- name: computer.give-free
 UPDATE computers SET free_partitions = free_partitions + 1 WHERE reference = @Computer
@@ -176,8 +178,8 @@ SELECT serial_number, kind, reference, admin, not_before, not_after, issued_at, 
 WHERE revoked_at IS NOT NULL AND revoked_at <= @Now AND not_after > @Now
 ORDER BY serial_number
 -- name: change.bump
-UPDATE computers SET change_stamp = nextval('computer_change_stamps') WHERE reference = @Computer;
-SELECT pg_notify('slapos_computer_changes', CAST(@Computer AS TEXT))
+UPDATE computers SET change_stamp = nextval('computer_change_stamps') WHERE reference = @Computer
+RETURNING pg_notify('slapos_computer_changes', reference)
 
 -- name: change.stamp
 SELECT change_stamp FROM computers WHERE reference = @Computer
@@ -214,3 +216,7 @@ WHERE instance_reference = @InstanceReference
 
 -- name: forward.delete
 DELETE FROM forwarded_instances WHERE instance_reference = @InstanceReference
+
+-- name: partition.get
+SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
+FROM partitions WHERE computer_reference = @Computer AND reference = @Reference

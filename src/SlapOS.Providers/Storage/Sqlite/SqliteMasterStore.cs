@@ -158,7 +158,7 @@ internal sealed class SqliteMasterStore : SqlMasterStore
             transaction.Save("w");
             try
             {
-                await write.RunAsync(connection, transaction).ConfigureAwait(false);
+                await write.RunAsync(Counted(connection), transaction).ConfigureAwait(false);
                 transaction.Release("w");
                 done.Add(write);
             }
@@ -184,11 +184,11 @@ internal sealed class SqliteMasterStore : SqlMasterStore
         try
         {
             var connection = _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-            var dataVersion = await connection.ExecuteScalarAsync<long>("PRAGMA data_version").ConfigureAwait(false);
+            var dataVersion = await Counted(connection).ExecuteScalarAsync<long>("PRAGMA data_version").ConfigureAwait(false);
             if (_candidates is null || _candidates.DataVersion != dataVersion)
             {
-                var computers = await connection.QueryAsync<ComputerRow>(Command("candidate.computers", null, null, cancellationToken)).ConfigureAwait(false);
-                var installed = await connection.QueryAsync<(string, string)>(Command("candidate.installed", null, null, cancellationToken)).ConfigureAwait(false);
+                var computers = await Counted(connection).QueryAsync<ComputerRow>(Command("candidate.computers", null, null, cancellationToken)).ConfigureAwait(false);
+                var installed = await Counted(connection).QueryAsync<(string, string)>(Command("candidate.installed", null, null, cancellationToken)).ConfigureAwait(false);
                 _candidates = new CandidateCache(computers, installed) { DataVersion = dataVersion };
             }
 

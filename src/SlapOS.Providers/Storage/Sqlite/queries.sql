@@ -42,7 +42,8 @@ UPDATE computers SET
 WHERE reference = @Reference
 
 -- name: computer.take-free
-UPDATE computers SET free_partitions = free_partitions - 1
+-- Also moves the computer's change stamp: the allocation needs no separate change.bump.
+UPDATE computers SET free_partitions = free_partitions - 1, change_stamp = (SELECT MAX(change_stamp) FROM computers) + 1
 WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1
 
 -- name: computer.give-free
@@ -174,8 +175,7 @@ SELECT serial_number, kind, reference, admin, not_before, not_after, issued_at, 
 WHERE revoked_at IS NOT NULL AND revoked_at <= @Now AND not_after > @Now
 ORDER BY serial_number
 -- name: change.bump
-UPDATE change_sequence SET value = value + 1 WHERE id = 1;
-UPDATE computers SET change_stamp = (SELECT value FROM change_sequence WHERE id = 1) WHERE reference = @Computer
+UPDATE computers SET change_stamp = (SELECT MAX(change_stamp) FROM computers) + 1 WHERE reference = @Computer
 
 -- name: change.stamp
 SELECT change_stamp FROM computers WHERE reference = @Computer
@@ -212,3 +212,7 @@ WHERE instance_reference = @InstanceReference
 
 -- name: forward.delete
 DELETE FROM forwarded_instances WHERE instance_reference = @InstanceReference
+
+-- name: partition.get
+SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
+FROM partitions WHERE computer_reference = @Computer AND reference = @Reference
