@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SlapOS.Master.Allocation;
 using SlapOS.Master.Telemetry;
 
@@ -11,14 +12,18 @@ internal sealed partial class SlapMaster(
     AllocationPipeline pipeline,
     MasterTelemetry telemetry,
     TimeProvider timeProvider,
-    ILogger<SlapMaster> logger) : ISlapMaster
+    ILogger<SlapMaster> logger,
+    IOptions<SlapOSMasterOptions> options) : ISlapMaster
 {
     private const int MaxOptimisticRetries = 20;
+
+    /// <summary>slapproxy's profile: any string names a software release.</summary>
+    private bool AnySoftwareRelease => options.Value.IsSlapproxy();
 
     public async Task<SoftwareInstance> RequestAsync(InstanceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
+        request.Validate(AnySoftwareRelease);
         var started = Stopwatch.GetTimestamp();
         using var activity = MasterTelemetry.ActivitySource.StartActivity("slapos.master.request");
         activity?.SetTag("slapos.title", request.Title);
@@ -99,10 +104,11 @@ internal sealed partial class SlapMaster(
             : await store.GetInstanceAsync(request.RequesterReference, cancellationToken).ConfigureAwait(false);
         var state = request.State;
         string? rootReference = null;
+        SoftwareInstance? root = null;
         if (parent is not null)
         {
             rootReference = parent.RootReference;
-            var root = parent.IsRoot ? parent : await store.GetInstanceAsync(parent.RootReference, cancellationToken).ConfigureAwait(false) ?? parent;
+            root = parent.IsRoot ? parent : await store.GetInstanceAsync(parent.RootReference, cancellationToken).ConfigureAwait(false) ?? parent;
             if (root.RequestedState == RequestedState.Destroyed || parent.RequestedState == RequestedState.Destroyed)
             {
                 throw new SlapException(SlapErrorKind.Conflict, $"the tree of '{root.Title}' is being destroyed: no new instance can join it");
@@ -111,7 +117,7 @@ internal sealed partial class SlapMaster(
             state = TreeState(root, state);
         }
 
-        var reference = "SOFTINST-" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
+        var reference = await NewReferenceAsync(request, root, cancellationToken).ConfigureAwait(false);
         var instance = new SoftwareInstance
         {
             Reference = reference,
@@ -132,16 +138,41 @@ internal sealed partial class SlapMaster(
             return await CreateSharedAsync(request, instance, cancellationToken).ConfigureAwait(false);
         }
 
-        var allocated = await pipeline.AllocateAsync(new AllocationContext(request), instance, cancellationToken).ConfigureAwait(false);
+        var allocated = await pipeline.AllocateAsync(new AllocationContext(request with { Sla = AllocationSla(request.Sla) }), instance, cancellationToken).ConfigureAwait(false);
         telemetry.Allocations.Add(1);
         MasterLog.Allocated(logger, allocated.Title, allocated.RequesterReference, allocated.ComputerReference, allocated.PartitionReference, allocated.Reference);
         return allocated;
     }
 
+    /// <summary>
+    /// The SLA allocation applies: in the slapproxy profile a request naming no computer goes to the default computer
+    /// only, as slapproxy's does (the stored SLA stays what was asked).
+    /// </summary>
+    private IReadOnlyDictionary<string, string> AllocationSla(IReadOnlyDictionary<string, string> sla) =>
+        !options.Value.IsSlapproxy() || sla.ContainsKey(SlaKeys.ComputerGuid)
+            ? sla
+            : new Dictionary<string, string>(sla, StringComparer.Ordinal) { [SlaKeys.ComputerGuid] = options.Value.Compatibility.DefaultComputer };
+
+    /// <summary>
+    /// A new instance's reference: <c>SOFTINST-…</c> as the production master's, or in the slapproxy profile
+    /// slapproxy's shape when it is a valid, unused reference (docs/compatibility.md).
+    /// </summary>
+    private async Task<string> NewReferenceAsync(InstanceRequest request, SoftwareInstance? root, CancellationToken cancellationToken)
+    {
+        if (options.Value.IsSlapproxy()
+            && Compatibility.SlapproxyIdentifiers.InstanceGuid(request.Title, root?.Title ?? string.Empty, request.Shared) is { } shaped
+            && await store.GetInstanceAsync(shaped, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return shaped;
+        }
+
+        return "SOFTINST-" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
+    }
+
     private async Task<SoftwareInstance> CreateSharedAsync(InstanceRequest request, SoftwareInstance instance, CancellationToken cancellationToken)
     {
         var hostGuid = request.Sla.GetValueOrDefault(SlaKeys.InstanceGuid);
-        var computerGuid = request.Sla.GetValueOrDefault(SlaKeys.ComputerGuid);
+        var computerGuid = AllocationSla(request.Sla).GetValueOrDefault(SlaKeys.ComputerGuid);
         SoftwareInstance? host = null;
         await foreach (var candidate in store.ListInstancesAsync(new InstanceQuery { SoftwareReleaseUrl = request.SoftwareReleaseUrl, SoftwareType = request.SoftwareType, Shared = false }, cancellationToken).ConfigureAwait(false))
         {
