@@ -31,7 +31,7 @@ internal sealed partial class SlapMaster(
         {
             for (var attempt = 0; ; attempt++)
             {
-                var existing = await store.FindInstanceAsync(request.RequesterReference, request.Title, cancellationToken).ConfigureAwait(false);
+                var existing = await store.FindInstanceAsync(request.RequesterReference, request.Title, request.Shared, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)
                 {
                     return await ReRequestAsync(existing, request, cancellationToken).ConfigureAwait(false);
@@ -138,7 +138,7 @@ internal sealed partial class SlapMaster(
             return await CreateSharedAsync(request, instance, cancellationToken).ConfigureAwait(false);
         }
 
-        var allocated = await pipeline.AllocateAsync(new AllocationContext(request with { Sla = AllocationSla(request.Sla) }), instance, cancellationToken).ConfigureAwait(false);
+        var allocated = await pipeline.AllocateAsync(new AllocationContext(request with { Sla = await AllocationSlaAsync(request.Sla, cancellationToken).ConfigureAwait(false) }), instance, cancellationToken).ConfigureAwait(false);
         telemetry.Allocations.Add(1);
         MasterLog.Allocated(logger, allocated.Title, allocated.RequesterReference, allocated.ComputerReference, allocated.PartitionReference, allocated.Reference);
         return allocated;
@@ -146,12 +146,20 @@ internal sealed partial class SlapMaster(
 
     /// <summary>
     /// The SLA allocation applies: in the slapproxy profile a request naming no computer goes to the default computer
-    /// only, as slapproxy's does (the stored SLA stays what was asked).
+    /// only, as slapproxy's does, once that computer has partitions (a master whose nodes have other names keeps
+    /// placing anywhere). The stored SLA stays what was asked.
     /// </summary>
-    private IReadOnlyDictionary<string, string> AllocationSla(IReadOnlyDictionary<string, string> sla) =>
-        !options.Value.IsSlapproxy() || sla.ContainsKey(SlaKeys.ComputerGuid)
-            ? sla
-            : new Dictionary<string, string>(sla, StringComparer.Ordinal) { [SlaKeys.ComputerGuid] = options.Value.Compatibility.DefaultComputer };
+    private async Task<IReadOnlyDictionary<string, string>> AllocationSlaAsync(IReadOnlyDictionary<string, string> sla, CancellationToken cancellationToken)
+    {
+        if (!options.Value.IsSlapproxy() || sla.ContainsKey(SlaKeys.ComputerGuid))
+        {
+            return sla;
+        }
+
+        var computer = options.Value.Compatibility.DefaultComputer;
+        var partitions = await store.ListPartitionsAsync(computer, cancellationToken).ConfigureAwait(false);
+        return partitions.Count == 0 ? sla : new Dictionary<string, string>(sla, StringComparer.Ordinal) { [SlaKeys.ComputerGuid] = computer };
+    }
 
     /// <summary>
     /// A new instance's reference: <c>SOFTINST-…</c> as the production master's, or in the slapproxy profile
@@ -172,7 +180,7 @@ internal sealed partial class SlapMaster(
     private async Task<SoftwareInstance> CreateSharedAsync(InstanceRequest request, SoftwareInstance instance, CancellationToken cancellationToken)
     {
         var hostGuid = request.Sla.GetValueOrDefault(SlaKeys.InstanceGuid);
-        var computerGuid = AllocationSla(request.Sla).GetValueOrDefault(SlaKeys.ComputerGuid);
+        var computerGuid = (await AllocationSlaAsync(request.Sla, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(SlaKeys.ComputerGuid);
         SoftwareInstance? host = null;
         await foreach (var candidate in store.ListInstancesAsync(new InstanceQuery { SoftwareReleaseUrl = request.SoftwareReleaseUrl, SoftwareType = request.SoftwareType, Shared = false }, cancellationToken).ConfigureAwait(false))
         {

@@ -206,6 +206,11 @@ internal static class XmlApiEndpoints
             Shared = XmlApiPipeline.ReadMarshal(request, "shared_xml") is true,
         };
 
+        if (SlapproxySimpleFrontend.Answer(context, instanceRequest) is { } frontend)
+        {
+            return SlapMarshal.Write(SlapWireObjects.ToSoftwareInstance(frontend, []));
+        }
+
         var instance = await master.RequestAsync(instanceRequest, cancellationToken);
         IReadOnlyList<PartitionAddress> addresses = [];
         if (instance is { ComputerReference: { } c, PartitionReference: { } p })
