@@ -21,7 +21,7 @@ public sealed class RequestSemanticsTests : IDisposable
     private SlapMaster Master()
     {
         var pipeline = new AllocationPipeline([], AllocationPipelineTests.Options(), _store, NullLogger<AllocationPipeline>.Instance);
-        return new SlapMaster(_store, pipeline, _telemetry, _time, NullLogger<SlapMaster>.Instance);
+        return new SlapMaster(_store, pipeline, _telemetry, _time, NullLogger<SlapMaster>.Instance, Microsoft.Extensions.Options.Options.Create(new SlapOSMasterOptions()));
     }
 
     [Fact]

@@ -40,11 +40,17 @@ public sealed record InstanceRequest
     public bool Shared { get; init; }
 
     /// <summary>Checks every field; throws <see cref="SlapValidationException"/> naming the first bad one.</summary>
-    public void Validate()
+    public void Validate() => Validate(anySoftwareRelease: false);
+
+    /// <summary>
+    /// Checks every field; with <paramref name="anySoftwareRelease"/> (slapproxy's leniency) the software release
+    /// may be any bounded text, not only a URL or an absolute path.
+    /// </summary>
+    public void Validate(bool anySoftwareRelease)
     {
         SlapReference.ValidateTitle(Title, "title");
         SlapReference.ValidateTitle(RequesterReference, "requester");
-        SlapReference.ValidateSoftwareReleaseUrl(SoftwareReleaseUrl);
+        SlapReference.ValidateSoftwareRelease(SoftwareReleaseUrl, "software_release", anySoftwareRelease);
         SlapReference.Validate(SoftwareType, "software_type");
         SlapReference.ValidateParameters(Parameters, "parameters");
         SlapReference.ValidateParameters(Sla, "sla", maxTotalBytes: 64 * 1024);

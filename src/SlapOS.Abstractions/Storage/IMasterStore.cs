@@ -50,6 +50,14 @@ public interface IMasterStore
     /// <summary>The instance requested by <paramref name="requesterReference"/> under <paramref name="title"/>, or <see langword="null"/>.</summary>
     Task<SoftwareInstance?> FindInstanceAsync(string requesterReference, string title, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The shared (<paramref name="isShared"/>) or ordinary instance requested by <paramref name="requesterReference"/> under <paramref name="title"/>:
+    /// a shared instance and an ordinary one may share a title (schema version 5). The default serves stores that keep
+    /// one instance per title.
+    /// </summary>
+    async Task<SoftwareInstance?> FindInstanceAsync(string requesterReference, string title, bool isShared, CancellationToken cancellationToken) =>
+        await FindInstanceAsync(requesterReference, title, cancellationToken).ConfigureAwait(false) is { } found && found.Shared == isShared ? found : null;
+
     /// <summary>The instance with this reference, or <see langword="null"/>.</summary>
     Task<SoftwareInstance?> GetInstanceAsync(string instanceReference, CancellationToken cancellationToken);
 

@@ -92,6 +92,23 @@ public static class SlapReference
     }
 
     /// <summary>
+    /// Checks a software release identifier: a URL or absolute path (<see cref="ValidateSoftwareReleaseUrl"/>), or,
+    /// with <paramref name="anyText"/> (slapproxy accepts any string), any bounded text without control characters.
+    /// A node only ever uses the identifier's hash as a directory name.
+    /// </summary>
+    /// <returns>The value, for chaining.</returns>
+    public static string ValidateSoftwareRelease(string? value, string field, bool anyText)
+    {
+        if (!anyText)
+        {
+            return ValidateSoftwareReleaseUrl(value, field);
+        }
+
+        RequireText(value, field, MaxUrlLength);
+        return value;
+    }
+
+    /// <summary>
     /// Checks a parameter or SLA dictionary: bounded count, bounded key and value sizes,
     /// keys without control characters.
     /// </summary>

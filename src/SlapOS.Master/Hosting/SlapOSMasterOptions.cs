@@ -14,4 +14,8 @@ public sealed class SlapOSMasterOptions
 
     /// <summary>Whether the store's schema is created or upgraded at start-up.</summary>
     public bool AutoMigrate { get; set; } = true;
+
+    /// <summary>Which master's behaviour the API follows where slapproxy and the production master differ.</summary>
+    [Required]
+    public SlapOSMasterCompatibilityOptions Compatibility { get; set; } = new();
 }

@@ -29,6 +29,7 @@ public static class SlapOSMasterServiceCollectionExtensions
             .BindConfiguration(SlapOSMasterOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlapOSMasterOptions>, SlapOS.Master.Compatibility.SlapOSMasterCompatibilityOptionsValidator>());
         services.AddOptions<SlapOSMasterLimitsOptions>()
             .BindConfiguration(SlapOSMasterLimitsOptions.SectionName)
             .ValidateDataAnnotations()
@@ -42,6 +43,7 @@ public static class SlapOSMasterServiceCollectionExtensions
         services.TryAddSingleton<SlapOS.Master.Changes.ComputerChangeNotifier>();
         services.TryAddSingleton<ISlapMaster>(sp => sp.GetRequiredService<SlapMaster>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MasterStoreStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Compatibility.SlapproxyDefaultComputerStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Api.Security.CertificateAuthorityStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SlapOS.Master.Changes.ComputerChangeListener>());
         services.TryAddSingleton<SlapOS.Master.Api.Security.MasterTlsMaterial>();

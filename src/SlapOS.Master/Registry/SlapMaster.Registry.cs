@@ -75,7 +75,7 @@ internal sealed partial class SlapMaster
 
     public async Task SupplyAsync(string computerReference, string softwareReleaseUrl, SupplyState state, CancellationToken cancellationToken)
     {
-        SlapReference.ValidateSoftwareReleaseUrl(softwareReleaseUrl, "url");
+        SlapReference.ValidateSoftwareRelease(softwareReleaseUrl, "url", AnySoftwareRelease);
         if (!Enum.IsDefined(state))
         {
             throw new SlapValidationException("state", "is not available or destroyed");
@@ -87,7 +87,7 @@ internal sealed partial class SlapMaster
 
     public async Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, CancellationToken cancellationToken)
     {
-        SlapReference.ValidateSoftwareReleaseUrl(softwareReleaseUrl, "url");
+        SlapReference.ValidateSoftwareRelease(softwareReleaseUrl, "url", AnySoftwareRelease);
         if (!Enum.IsDefined(state))
         {
             throw new SlapValidationException("state", "is not a known installation state");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SlapOS.Master.Allocation;
 using SlapOS.Master.Federation;
 using SlapOS.Master.Telemetry;
@@ -13,14 +14,18 @@ internal sealed partial class SlapMaster(
     MasterTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<SlapMaster> logger,
+    IOptions<SlapOSMasterOptions> options,
     RequestForwarder? forwarder = null) : ISlapMaster
 {
     private const int MaxOptimisticRetries = 20;
 
+    /// <summary>slapproxy's profile: any string names a software release.</summary>
+    private bool AnySoftwareRelease => options.Value.IsSlapproxy();
+
     public async Task<SoftwareInstance> RequestAsync(InstanceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
+        request.Validate(AnySoftwareRelease);
         var started = Stopwatch.GetTimestamp();
         using var activity = MasterTelemetry.ActivitySource.StartActivity("slapos.master.request");
         activity?.SetTag("slapos.title", request.Title);
@@ -28,7 +33,7 @@ internal sealed partial class SlapMaster(
         {
             for (var attempt = 0; ; attempt++)
             {
-                var existing = await store.FindInstanceAsync(request.RequesterReference, request.Title, cancellationToken).ConfigureAwait(false);
+                var existing = await store.FindInstanceAsync(request.RequesterReference, request.Title, request.Shared, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)
                 {
                     return await ReRequestAsync(existing, request, cancellationToken).ConfigureAwait(false);
@@ -101,10 +106,11 @@ internal sealed partial class SlapMaster(
             : await store.GetInstanceAsync(request.RequesterReference, cancellationToken).ConfigureAwait(false);
         var state = request.State;
         string? rootReference = null;
+        SoftwareInstance? root = null;
         if (parent is not null)
         {
             rootReference = parent.RootReference;
-            var root = parent.IsRoot ? parent : await store.GetInstanceAsync(parent.RootReference, cancellationToken).ConfigureAwait(false) ?? parent;
+            root = parent.IsRoot ? parent : await store.GetInstanceAsync(parent.RootReference, cancellationToken).ConfigureAwait(false) ?? parent;
             if (root.RequestedState == RequestedState.Destroyed || parent.RequestedState == RequestedState.Destroyed)
             {
                 throw new SlapException(SlapErrorKind.Conflict, $"the tree of '{root.Title}' is being destroyed: no new instance can join it");
@@ -113,7 +119,7 @@ internal sealed partial class SlapMaster(
             state = TreeState(root, state);
         }
 
-        var reference = "SOFTINST-" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
+        var reference = await NewReferenceAsync(request, root, cancellationToken).ConfigureAwait(false);
         var instance = new SoftwareInstance
         {
             Reference = reference,
@@ -140,16 +146,49 @@ internal sealed partial class SlapMaster(
             return await CreateSharedAsync(request, instance, cancellationToken).ConfigureAwait(false);
         }
 
-        var allocated = await pipeline.AllocateAsync(new AllocationContext(request), instance, cancellationToken).ConfigureAwait(false);
+        var allocated = await pipeline.AllocateAsync(new AllocationContext(request with { Sla = await AllocationSlaAsync(request.Sla, cancellationToken).ConfigureAwait(false) }), instance, cancellationToken).ConfigureAwait(false);
         telemetry.Allocations.Add(1);
         MasterLog.Allocated(logger, allocated.Title, allocated.RequesterReference, allocated.ComputerReference, allocated.PartitionReference, allocated.Reference);
         return allocated;
     }
 
+    /// <summary>
+    /// The SLA allocation applies: in the slapproxy profile a request naming no computer goes to the default computer
+    /// only, as slapproxy's does, once that computer has partitions (a master whose nodes have other names keeps
+    /// placing anywhere). The stored SLA stays what was asked.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> AllocationSlaAsync(IReadOnlyDictionary<string, string> sla, CancellationToken cancellationToken)
+    {
+        if (!options.Value.IsSlapproxy() || sla.ContainsKey(SlaKeys.ComputerGuid))
+        {
+            return sla;
+        }
+
+        var computer = options.Value.Compatibility.DefaultComputer;
+        var partitions = await store.ListPartitionsAsync(computer, cancellationToken).ConfigureAwait(false);
+        return partitions.Count == 0 ? sla : new Dictionary<string, string>(sla, StringComparer.Ordinal) { [SlaKeys.ComputerGuid] = computer };
+    }
+
+    /// <summary>
+    /// A new instance's reference: <c>SOFTINST-…</c> as the production master's, or in the slapproxy profile
+    /// slapproxy's shape when it is a valid, unused reference (docs/compatibility.md).
+    /// </summary>
+    private async Task<string> NewReferenceAsync(InstanceRequest request, SoftwareInstance? root, CancellationToken cancellationToken)
+    {
+        if (options.Value.IsSlapproxy()
+            && Compatibility.SlapproxyIdentifiers.InstanceGuid(request.Title, root?.Title ?? string.Empty, request.Shared) is { } shaped
+            && await store.GetInstanceAsync(shaped, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return shaped;
+        }
+
+        return "SOFTINST-" + Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
+    }
+
     private async Task<SoftwareInstance> CreateSharedAsync(InstanceRequest request, SoftwareInstance instance, CancellationToken cancellationToken)
     {
         var hostGuid = request.Sla.GetValueOrDefault(SlaKeys.InstanceGuid);
-        var computerGuid = request.Sla.GetValueOrDefault(SlaKeys.ComputerGuid);
+        var computerGuid = (await AllocationSlaAsync(request.Sla, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(SlaKeys.ComputerGuid);
         SoftwareInstance? host = null;
         await foreach (var candidate in store.ListInstancesAsync(new InstanceQuery { SoftwareReleaseUrl = request.SoftwareReleaseUrl, SoftwareType = request.SoftwareType, Shared = false }, cancellationToken).ConfigureAwait(false))
         {

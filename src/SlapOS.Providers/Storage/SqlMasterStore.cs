@@ -202,8 +202,12 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         return [.. rows.Select(r => r.ToInstallation())];
     }
 
+    // With a shared and an ordinary instance of one title, the ordinary one.
     public Task<SoftwareInstance?> FindInstanceAsync(string requesterReference, string title, CancellationToken cancellationToken) =>
-        QueryInstanceAsync(TitleFilter, new { Requester = requesterReference, Title = title }, cancellationToken);
+        QueryInstanceAsync(TitleFilter + " ORDER BY shared", new { Requester = requesterReference, Title = title }, cancellationToken);
+
+    public Task<SoftwareInstance?> FindInstanceAsync(string requesterReference, string title, bool isShared, CancellationToken cancellationToken) =>
+        QueryInstanceAsync(TitleFilter + " AND shared = @Shared", new { Requester = requesterReference, Title = title, Shared = isShared ? 1L : 0L }, cancellationToken);
 
     public Task<SoftwareInstance?> GetInstanceAsync(string instanceReference, CancellationToken cancellationToken) =>
         QueryInstanceAsync(" WHERE reference = @Reference", new { Reference = instanceReference }, cancellationToken);

@@ -421,8 +421,10 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             var reason = document is not null && document.RootElement.ValueKind == JsonValueKind.Object && OptionalString(document.RootElement, "title") is { } title
                 ? title
                 : MasterHttp.Shorten(text);
-            // Our master names the precise kind in "kind"; "type" is the HTTP reason, as SlapOS sends it.
-            var type = document is not null && document.RootElement.ValueKind == JsonValueKind.Object
+            // Our master names the precise kind in the X-SlapOS-Error-Kind header (and "kind", outside its slapproxy
+            // profile); "type" is the HTTP reason, as SlapOS sends it.
+            var type = response.Headers.TryGetValues("X-SlapOS-Error-Kind", out var kinds) ? kinds.FirstOrDefault() : null;
+            type ??= document is not null && document.RootElement.ValueKind == JsonValueKind.Object
                 ? OptionalString(document.RootElement, "kind") ?? OptionalString(document.RootElement, "type")
                 : null;
             MasterClientLog.Refused(_logger, Api, endpoint, (int)response.StatusCode, reason);

@@ -23,6 +23,9 @@ public class LoopbackMaster : IAsyncLifetime
 
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>The compatibility profile: these tests check the production master's rules unless a fixture says otherwise.</summary>
+    protected virtual string Profile => "Strict";
+
     public HttpClient Http { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -31,6 +34,7 @@ public class LoopbackMaster : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
+        builder.Configuration["SlapOS:Master:Compatibility:Profile"] = Profile;
         foreach (var (key, value) in Settings)
         {
             builder.Configuration[key] = value;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using SlapOS.Master.Accounting;
 using SlapOS.Master.Api.Security;
+using SlapOS.Master.Compatibility;
 
 namespace SlapOS.Master.Api.Json;
 
@@ -12,7 +13,7 @@ internal static class ComputeNodeEndpoints
     public static async Task<object> SupplyAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
-        var url = SlapReference.ValidateSoftwareReleaseUrl(JsonDocuments.RequiredString(body, "software_release_uri"), "software_release_uri");
+        var url = SlapproxyProfile.SoftwareRelease(context, JsonDocuments.RequiredString(body, "software_release_uri"), "software_release_uri");
         var state = SlapStates.ParseSupplyState(JsonDocuments.OptionalString(body, "state") ?? "available");
         await master.SupplyAsync(computer, url, state, cancellationToken);
         return JsonDocuments.Success($"Supplied {url} to be {state.ToWire()}");

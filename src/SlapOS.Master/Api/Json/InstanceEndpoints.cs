@@ -23,11 +23,45 @@ internal static class InstanceEndpoints
             Parameters = body.TryGetProperty("parameters", out var parameters) ? JsonParameterValues.ToStrings(parameters) : new Dictionary<string, string>(),
             Sla = body.TryGetProperty("sla_parameters", out var sla) ? JsonParameterValues.ToStrings(sla) : new Dictionary<string, string>(),
         };
+        if (Compatibility.SlapproxySimpleFrontend.Answer(context, request) is { } frontend)
+        {
+            return SimpleFrontend(frontend);
+        }
+
         var instance = await master.RequestAsync(request, cancellationToken);
         JsonDocuments.WithExactTimestamp(context, instance);
         await Federation.ForwardedInstances.AddHeadersAsync(context, instance, cancellationToken);
-        return await JsonDocuments.InstanceAsync(master, instance, cancellationToken, hostAddresses: true);
+        var document = await JsonDocuments.InstanceAsync(master, instance, cancellationToken, hostAddresses: true);
+        if (instance.Shared && Compatibility.SlapproxyProfile.IsOn(context))
+        {
+            // slapproxy keeps no timestamp for a shared instance: its request answer says 0 (the header keeps ours).
+            document["processing_timestamp"] = 0;
+        }
+
+        return document;
     }
+
+    /// <summary>slapproxy's answer to a simple frontend request: the URL itself, nothing stored.</summary>
+    private static Dictionary<string, object?> SimpleFrontend(SoftwareInstance answer) =>
+        new()
+        {
+            ["title"] = answer.Title,
+            ["instance_guid"] = answer.Reference,
+            ["software_release_uri"] = answer.SoftwareReleaseUrl,
+            ["software_type"] = answer.SoftwareType,
+            ["state"] = answer.RequestedState.ToWire(),
+            ["connection_parameters"] = answer.ConnectionParameters,
+            ["parameters"] = answer.Parameters,
+            ["shared"] = true,
+            ["root_instance_title"] = answer.Title,
+            ["ip_list"] = Array.Empty<object>(),
+            ["full_ip_list"] = Array.Empty<object>(),
+            ["sla_parameters"] = answer.Sla,
+            ["computer_guid"] = answer.ComputerReference,
+            ["compute_partition_id"] = answer.PartitionReference,
+            ["processing_timestamp"] = 0,
+            ["access_status_message"] = string.Empty,
+        };
 
     public static async Task<object> GetAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {

@@ -46,7 +46,7 @@ internal static class JsonApiEndpoints
     {
         foreach (var (path, handler) in Handlers)
         {
-            endpoints.MapPost(path, SlapIdentityGate.Wrap(JsonApiPipeline.Create(path, handler)))
+            endpoints.MapPost(path, SlapIdentityGate.Wrap(JsonApiPipeline.Create(path, Compatibility.SlapproxyJsonAnswers.Wrap(path, handler))))
                 .WithDisplayName($"SlapOS JSON {path}");
         }
 

@@ -19,8 +19,20 @@ internal static class JsonApiResponses
         return JsonSerializer.SerializeAsync(context.Response.Body, document, document.GetType(), SerializerOptions, context.RequestAborted);
     }
 
-    public static Task WriteErrorAsync(HttpContext context, int status, string title, SlapErrorKind? kind = null) =>
-        WriteAsync(context, new JsonApiError(status, ReasonPhrases.GetReasonPhrase(status), title, kind?.ToString()), status);
+    /// <summary>The response header naming the precise failure (the body's <c>kind</c> too, outside the slapproxy profile).</summary>
+    public const string ErrorKindHeader = "X-SlapOS-Error-Kind";
+
+    public static Task WriteErrorAsync(HttpContext context, int status, string title, SlapErrorKind? kind = null)
+    {
+        if (kind is not null)
+        {
+            context.Response.Headers[ErrorKindHeader] = kind.ToString();
+        }
+
+        // slapproxy's users compare error documents whole: the profile keeps them to SlapOS's three keys.
+        var bodyKind = Compatibility.SlapproxyProfile.IsOn(context) ? null : kind?.ToString();
+        return WriteAsync(context, new JsonApiError(status, ReasonPhrases.GetReasonPhrase(status), title, bodyKind), status);
+    }
 
     /// <summary>
     /// The status SlapOS's JSON API gives each kind of failure: everything "not found" or "not

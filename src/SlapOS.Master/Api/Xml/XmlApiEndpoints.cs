@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SlapOS.Master.Accounting;
 using SlapOS.Master.Api.Json;
 using SlapOS.Master.Api.Security;
+using SlapOS.Master.Compatibility;
 using SlapOS.Wire;
 
 namespace SlapOS.Master.Api.Xml;
@@ -145,8 +146,10 @@ internal static class XmlApiEndpoints
             throw new SlapValidationException("xml", e.Message);
         }
 
-        // `slapos node format` posts only the document: the computer is the one it describes.
-        var computer = await ComputerAsync(context, request.Optional("computer_id") is null ? request.With("computer_id", format.ComputerReference) : request, cancellationToken);
+        // `slapos node format` posts only the document: the computer is the one it describes (slapproxy also
+        // ignores a form computer_id that names another one).
+        var fromDocument = request.Optional("computer_id") is null || SlapproxyProfile.IsOn(context);
+        var computer = await ComputerAsync(context, fromDocument ? request.With("computer_id", format.ComputerReference) : request, cancellationToken);
         if (format.ComputerReference != computer)
         {
             throw new SlapValidationException("xml", $"describes computer '{format.ComputerReference}', not '{computer}'");
@@ -159,7 +162,7 @@ internal static class XmlApiEndpoints
     private static async Task<string> SupplyAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var computer = await ComputerAsync(context, request, cancellationToken);
-        var url = SlapReference.ValidateSoftwareReleaseUrl(request.Required("url"), "url");
+        var url = SlapproxyProfile.SoftwareRelease(context, request.Required("url"), "url");
         var state = SlapStates.ParseSupplyState(request.Optional("state") ?? "available");
         await Master(context).SupplyAsync(computer, url, state, cancellationToken);
         return $"Supplied {JsonSchemaValidator.PythonString(url)} to be {state.ToWire()}";
@@ -175,7 +178,7 @@ internal static class XmlApiEndpoints
         if (request.Optional("computer_id") is not null && request.Optional("computer_partition_id") is not null)
         {
             var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
-            requester = (await master.GetPartitionInstanceAsync(computer, partition, cancellationToken)).Reference;
+            requester = await RequesterPartitionAsync(context, master, computer, partition, cancellationToken) ?? SlapAuthorization.RequesterOf(caller);
         }
         else
         {
@@ -200,6 +203,11 @@ internal static class XmlApiEndpoints
             Shared = XmlApiPipeline.ReadMarshal(request, "shared_xml") is true,
         };
 
+        if (SlapproxySimpleFrontend.Answer(context, instanceRequest) is { } frontend)
+        {
+            return SlapMarshal.Write(SlapWireObjects.ToSoftwareInstance(frontend, []));
+        }
+
         var instance = await master.RequestAsync(instanceRequest, cancellationToken);
         IReadOnlyList<PartitionAddress> addresses = [];
         if (instance is { ComputerReference: { } c, PartitionReference: { } p })
@@ -219,6 +227,22 @@ internal static class XmlApiEndpoints
         return SlapMarshal.Write(answer);
     }
 
+    /// <summary>
+    /// The instance a partition holds, as requester; in the slapproxy profile a partition that holds none
+    /// requests at the top level (<see langword="null"/>), as slapproxy's requests do.
+    /// </summary>
+    private static async Task<string?> RequesterPartitionAsync(HttpContext context, ISlapMaster master, string computer, string partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await master.GetPartitionInstanceAsync(computer, partition, cancellationToken)).Reference;
+        }
+        catch (SlapNotFoundException) when (SlapproxyProfile.IsOn(context))
+        {
+            return null;
+        }
+    }
+
     private static async Task<string> SetConnectionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
@@ -235,7 +259,7 @@ internal static class XmlApiEndpoints
     private static async Task<string> SoftwareReportAsync(HttpContext context, XmlApiRequest request, SoftwareInstallationState state, string answer, CancellationToken cancellationToken)
     {
         var computer = await ComputerAsync(context, request, cancellationToken);
-        var url = SlapReference.ValidateSoftwareReleaseUrl(request.Required("url"), "url");
+        var url = SlapproxyProfile.SoftwareRelease(context, request.Required("url"), "url");
         await Master(context).ReportSoftwareInstallationAsync(computer, url, state, state == SoftwareInstallationState.Error ? request.Optional("error_log") ?? "unknown error" : null, cancellationToken);
         return answer;
     }

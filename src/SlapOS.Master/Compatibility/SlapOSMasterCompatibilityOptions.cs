@@ -1,0 +1,15 @@
+namespace SlapOS.Master;
+
+/// <summary>Compatibility options of the master (<c>SlapOS:Master:Compatibility</c>).</summary>
+public sealed class SlapOSMasterCompatibilityOptions
+{
+    /// <summary>
+    /// The profile; unset means <see cref="CompatibilityProfile.Slapproxy"/> in the insecure loopback mode (what
+    /// slapproxy's users run) and <see cref="CompatibilityProfile.Strict"/> with mutual TLS. Mutual TLS refuses the
+    /// slapproxy profile: its refusals are part of its authorization.
+    /// </summary>
+    public CompatibilityProfile? Profile { get; set; }
+
+    /// <summary>slapproxy's configured computer: requests without <c>computer_guid</c> go to it (slapproxy profile only).</summary>
+    public string DefaultComputer { get; set; } = "computer";
+}

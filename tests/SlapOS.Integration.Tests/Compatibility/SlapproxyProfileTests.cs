@@ -1,0 +1,157 @@
+using System.Net;
+using SlapOS.Integration.Tests.Api;
+using SlapOS.Wire;
+
+namespace SlapOS.Integration.Tests.Compatibility;
+
+/// <summary>
+/// The slapproxy profile's leniencies (docs/compatibility.md), each checked against a fresh master in that profile,
+/// and the same calls refused by a master in the strict profile.
+/// </summary>
+public sealed class SlapproxyProfileTests : IAsyncLifetime
+{
+    private const string Default = SlapproxyProfileMaster.DefaultComputer;
+    private readonly List<LoopbackMaster> _masters = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var master in _masters)
+        {
+            await master.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_default_computer_answers_before_it_is_formatted_and_no_other_does()
+    {
+        var master = await StartAsync(new SlapproxyProfileMaster());
+
+        var computer = await master.GetAsync("/getComputerInformation", ("computer_id", Default));
+        var other = await master.GetAsync("/getComputerInformation", ("computer_id", Default + "42"));
+
+        Assert.Equal(HttpStatusCode.OK, computer.Status);
+        var document = Assert.IsType<MarshalObject>(computer.Marshal());
+        Assert.True(document.Is("Computer"), document.ClassName);
+        Assert.Equal(HttpStatusCode.NotFound, other.Status);
+    }
+
+    [Fact]
+    public async Task Any_string_is_a_software_release_in_the_profile_and_refused_in_the_strict_one()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        var strictComputer = LoopbackMaster.NewComputer();
+        await strict.FormatAsync(strictComputer, 1);
+        const string release = "slapos.tests.test_slapproxy.TestSoftwareInstallation.test_installation_success";
+
+        var supplied = await lenient.PostFormAsync("/supplySupply", ("url", release), ("computer_id", Default), ("state", "available"));
+        var full = await lenient.GetAsync("/getFullComputerInformation", ("computer_id", Default));
+        var refused = await strict.PostFormAsync("/supplySupply", ("url", release), ("computer_id", strictComputer), ("state", "available"));
+
+        Assert.Equal(HttpStatusCode.OK, supplied.Status);
+        Assert.Contains(release, full.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+    }
+
+    [Fact]
+    public async Task The_format_document_names_the_computer_whatever_the_form_says()
+    {
+        var master = await StartAsync(new SlapproxyProfileMaster());
+        var described = LoopbackMaster.NewComputer();
+
+        var answer = await master.PostFormAsync("/loadComputerConfigurationFromXML", ("computer_id", Default), ("xml", FormatXml(described, 2)));
+        var partitions = await master.GetAsync("/getFullComputerInformation", ("computer_id", described));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(HttpStatusCode.OK, partitions.Status);
+        Assert.Contains("slappart1", partitions.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_strict_profile_refuses_a_format_document_of_another_computer()
+    {
+        var master = await StartAsync(new LoopbackMaster());
+        var answer = await master.PostFormAsync("/loadComputerConfigurationFromXML", ("computer_id", LoopbackMaster.NewComputer()), ("xml", FormatXml(LoopbackMaster.NewComputer(), 1)));
+        Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+    }
+
+    [Fact]
+    public async Task A_partition_holding_no_instance_requests_at_the_top_level()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        await lenient.FormatAsync(Default, 2);
+        var strictComputer = LoopbackMaster.NewComputer();
+        await strict.FormatAsync(strictComputer, 2);
+
+        var answer = await lenient.RequestXmlAsync("MyInstance", requester: (Default, "slappart1"));
+        var refused = await strict.RequestXmlAsync("MyInstance", requester: (strictComputer, "slappart1"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        var instance = Assert.IsType<MarshalObject>(answer.Marshal());
+        Assert.Equal("MyInstance", Assert.IsAssignableFrom<System.Collections.IDictionary>(instance.State["_parameter_dict"])["instance_title"]);
+        Assert.Equal(HttpStatusCode.NotFound, refused.Status);
+    }
+
+    [Fact]
+    public async Task A_request_naming_no_computer_goes_to_the_default_computer_once_it_has_partitions()
+    {
+        var master = await StartAsync(new SlapproxyProfileMaster());
+        var other = LoopbackMaster.NewComputer();
+        await master.FormatAsync(other, 3);
+
+        // The default computer has no partition yet: placed anywhere, so masters whose nodes have other names keep working.
+        var anywhere = await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "Anywhere", software_release_uri = "http://sr//", software_type = "default" });
+        await master.FormatAsync(Default, 1);
+        var first = await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "First", software_release_uri = "http://sr//", software_type = "default" });
+        var full = await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "Second", software_release_uri = "http://sr//", software_type = "default" });
+
+        Assert.Equal(other, anywhere.Json().GetProperty("computer_guid").GetString());
+        Assert.Equal(Default, first.Json().GetProperty("computer_guid").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, full.Status);
+    }
+
+    [Fact]
+    public async Task Instance_ids_have_slapproxys_shape_in_the_profile_and_the_production_shape_otherwise()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        await lenient.FormatAsync(Default, 2);
+        await strict.FormatAsync(LoopbackMaster.NewComputer(), 2);
+        var body = new { title = "MyFirstInstance", software_release_uri = "http://sr//", software_type = "foobar" };
+
+        var root = (await lenient.PostJsonAsync("/slapos.post.v0.software_instance", body)).Json();
+        var shared = (await lenient.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "MyShared", software_release_uri = "http://sr//", software_type = "foobar", shared = true })).Json();
+        var child = await lenient.RequestXmlAsync("MyChild", requester: (Default, root.GetProperty("compute_partition_id").GetString()!), release: "http://sr//");
+        var production = (await strict.PostJsonAsync("/slapos.post.v0.software_instance", body)).Json();
+
+        Assert.Equal("MyFirstInstance______0", root.GetProperty("instance_guid").GetString());
+        Assert.Equal("MyShared______1", shared.GetProperty("instance_guid").GetString());
+        Assert.Equal(HttpStatusCode.OK, child.Status);
+        Assert.Equal("MyChild___MyFirstInstance___0", Assert.IsType<MarshalObject>(child.Marshal()).State["_instance_guid"]);
+        Assert.StartsWith("SOFTINST-", production.GetProperty("instance_guid").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task<T> StartAsync<T>(T master)
+        where T : LoopbackMaster
+    {
+        _masters.Add(master);
+        await master.InitializeAsync();
+        return master;
+    }
+
+    private static string FormatXml(string computer, int partitions) =>
+        SlapMarshal.Write(SlapWireObjects.ToFormatDictionary(new ComputerFormat(
+            computer,
+            "10.88.0.1",
+            "255.255.255.0",
+            Enumerable.Range(0, partitions).Select(i => new ComputerPartition
+            {
+                ComputerReference = computer,
+                Reference = "slappart" + i,
+                Addresses = [new PartitionAddress("10.88.0." + (10 + i), "255.255.255.255", "slaptap" + i)],
+                Tap = new PartitionTap("slaptap" + i),
+            }).ToList())));
+}
