@@ -138,9 +138,9 @@ internal static class InstanceEndpoints
         }
 
         var (computer, partition) = PartitionOf(instance);
-        switch (JsonDocuments.RequiredString(body, "reported_state"))
+        switch (SlapStates.ReportedStateOf(JsonDocuments.RequiredString(body, "reported_state")))
         {
-            case "destroyed":
+            case ReportedState.Destroyed:
                 try
                 {
                     await master.ReportDestroyedAsync(computer, partition, cancellationToken);
@@ -152,7 +152,7 @@ internal static class InstanceEndpoints
                 }
 
                 return JsonDocuments.Success("Destroyed");
-            case "started":
+            case ReportedState.Started:
                 await master.ReportInstanceStateAsync(computer, partition, ReportedState.Started, null, cancellationToken);
                 return JsonDocuments.Success("Started");
             default:

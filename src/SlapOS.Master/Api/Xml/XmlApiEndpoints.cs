@@ -132,7 +132,7 @@ internal static class XmlApiEndpoints
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
         var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
-        var status = instance.ReportedState == ReportedState.None ? "No report yet." : instance.ReportedState.ToString().ToLowerInvariant();
+        var status = instance.ReportedState == ReportedState.None ? "No report yet." : instance.ReportedState.ToWire();
         return SlapMarshal.Write(instance.ErrorMessage is { } error ? $"{status}: {error}" : status);
     }
 
@@ -165,7 +165,7 @@ internal static class XmlApiEndpoints
         var url = SlapReference.ValidateSoftwareReleaseUrl(request.Required("url"), "url");
         var state = SlapStates.ParseSupplyState(request.Optional("state") ?? "available");
         await Master(context).SupplyAsync(computer, url, state, cancellationToken);
-        return $"Supplied {JsonSchemaValidator.PythonString(url)} to be {state.ToWire()}";
+        return $"Supplied {PythonRepr.Quote(url)} to be {state.ToWire()}";
     }
 
     private static async Task<string> RequestAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
