@@ -124,8 +124,8 @@ internal static class XmlApiEndpoints
         }
 
         var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
-        var pair = (Dictionary<string, object?>)await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
-        return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = pair["certificate"], ["key"] = pair["key"] });
+        var (key, certificate) = await CertificateRenewal.IssueAsync(context.RequestServices, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
+        return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = certificate, ["key"] = key });
     }
 
     private static async Task<string> PartitionStatusAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
@@ -289,12 +289,7 @@ internal static class XmlApiEndpoints
     private static async Task<string> ComputerBangAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var computer = await ComputerAsync(context, request, cancellationToken);
-        var master = Master(context);
-        await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer, Shared = false }, cancellationToken))
-        {
-            await master.BangAsync(computer, instance.PartitionReference!, request.Optional("message"), cancellationToken);
-        }
-
+        await Master(context).BangComputerAsync(computer, request.Optional("message"), cancellationToken);
         return SlapMarshal.Write(string.Empty);
     }
 
