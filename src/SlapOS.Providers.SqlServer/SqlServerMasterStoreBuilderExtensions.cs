@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SlapOS.Providers.Storage.SqlServer;
 
 namespace SlapOS;
@@ -18,17 +16,6 @@ public static class SqlServerMasterStoreBuilderExtensions
     /// <summary>Stores the master in SQL Server, with options bound from <c>SlapOS:Master:SqlServer</c> then <paramref name="configure"/>.</summary>
     public static ISlapOSMasterBuilder UseSqlServer(this ISlapOSMasterBuilder builder, Action<SqlServerStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<SqlServerStoreOptions>().BindConfiguration(SqlServerStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        builder.Services.RemoveAll<IMasterStore>();
-        builder.Services.AddSingleton<IMasterStore>(sp => new SqlServerMasterStore(
-            sp.GetRequiredService<IOptions<SqlServerStoreOptions>>().Value.ConnectionString,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
-        return builder;
+        return builder.UseStore<SqlServerStoreOptions>(SqlServerStoreOptions.SectionName, configure, (sp, o) => new SqlServerMasterStore(o.ConnectionString, sp.GetService<TimeProvider>() ?? TimeProvider.System));
     }
 }

@@ -65,6 +65,31 @@ public class SqlServerStoreRegistrationTests
     }
 
     [Fact]
+    public async Task A_replaced_store_no_longer_validates_its_options_at_start()
+    {
+        // SQL Server chosen without its connection string (invalid alone: see the test above), then replaced.
+        var services = Services([]);
+        services.AddSlapOSMaster(m => m.UseSqlServer().UsePostgreSql("Host=127.0.0.1;Port=1;Database=none"));
+        await using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal("PostgreSqlMasterStore", provider.GetRequiredService<IMasterStore>().GetType().Name);
+    }
+
+    [Fact]
+    public async Task The_store_chosen_last_still_validates_its_options_at_start()
+    {
+        var services = Services([]);
+        services.AddSlapOSMaster(m => m.UseSqlite("/tmp/never-opened.db").UseSqlServer());
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("SlapOS:Master:SqlServer:ConnectionString must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_blank_connection_string_is_refused_at_registration()
     {
         var services = Services([]);

@@ -8,14 +8,31 @@ namespace SlapOS.Wire;
 /// <summary>
 /// Python's <c>str()</c> of a decoded marshal value: how SlapOS flattens every parameter value to a
 /// string (<c>42</c> → <c>'42'</c>, <c>True</c>, <c>None</c>, <c>[1, 'two', 3.0]</c>, <c>{'k': 'v'}</c>, <c>(1+2j)</c>).
+/// The one home of Python's <c>repr</c>: the marshal flattening, the JSON API's jsonschema messages and
+/// the HATEOAS floats all call it.
 /// </summary>
-internal static class PythonRepr
+public static class PythonRepr
 {
     private const int MaxDepth = 64;
 
+    /// <summary>Python's <c>str()</c>: a string as it is, anything else as its <see cref="Repr(object?)"/>.</summary>
+    /// <param name="value">A decoded value: <see langword="null"/>, string, bool, integer, float, complex, tuple, set, list or dictionary.</param>
     public static string Str(object? value) => value is string s ? s : Repr(value, 0);
 
-    public static string Repr(object? value, int depth)
+    /// <summary>Python's <c>repr()</c> of a decoded value (<c>'text'</c>, <c>1.0</c>, <c>[1, 'two']</c>, <c>{'k': None}</c>).</summary>
+    /// <param name="value">A decoded value, as for <see cref="Str(object?)"/>.</param>
+    /// <exception cref="SlapMarshalException">The value is nested too deeply.</exception>
+    public static string Repr(object? value) => Repr(value, 0);
+
+    /// <summary>Python's <c>repr()</c> of a string: single quotes unless the text holds one and no double quote.</summary>
+    /// <param name="text">The text.</param>
+    public static string Quote(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return QuoteString(text);
+    }
+
+    private static string Repr(object? value, int depth)
     {
         if (depth > MaxDepth)
         {

@@ -31,7 +31,7 @@ internal static class PortalFormat
     {
         ReportedState.None => State("not reported", "none"),
         ReportedState.Error => State("error"),
-        _ => State(state.ToString().ToLowerInvariant()),
+        _ => State(state.ToWire()),
     };
 
     public static Markup Installation(SoftwareInstallation installation) =>

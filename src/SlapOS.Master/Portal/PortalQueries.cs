@@ -96,7 +96,7 @@ internal sealed class PortalQueries(ISlapMaster master)
                 lines.Add(new PortalActivity(PortalFormat.TimeOf(instance.Timestamp), "request", instance.Title, $"requested {instance.RequestedState.ToWire()} by {instance.RequesterReference}", link));
                 if (instance.ReportedAt is { } reportedAt)
                 {
-                    var detail = instance.ReportedState.ToString().ToLowerInvariant() + (instance.ErrorMessage is { } error ? ": " + error : string.Empty);
+                    var detail = instance.ReportedState.ToWire() + (instance.ErrorMessage is { } error ? ": " + error : string.Empty);
                     lines.Add(new PortalActivity(reportedAt, "instance report", instance.Title, detail, link));
                 }
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SlapOS.Wire;
 
 namespace SlapOS.Providers.Accounting;
 

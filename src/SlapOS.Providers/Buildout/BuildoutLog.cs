@@ -13,27 +13,28 @@ internal static partial class BuildoutLog
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Uninstalling part {Part} in {Directory}")]
     public static partial void UninstallingPart(ILogger logger, string part, string directory);
 
-    [LoggerMessage(EventId = 5110, Level = LogLevel.Information, Message = "Installing software release {Url} into {Directory}")]
-    public static partial void InstallingSoftware(ILogger logger, string url, string directory);
+    // The install steps of both installers (BuildoutRun); Engine names which one ran.
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Information, Message = "Installing software release {Url} into {Directory} with {Engine}")]
+    public static partial void InstallingSoftware(ILogger logger, string engine, string url, string directory);
 
-    [LoggerMessage(EventId = 5111, Level = LogLevel.Debug, Message = "Software release {Url} is already installed in {Directory}")]
-    public static partial void SoftwareAlreadyInstalled(ILogger logger, string url, string directory);
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Debug, Message = "Software release {Url} is already installed in {Directory} ({Engine})")]
+    public static partial void SoftwareAlreadyInstalled(ILogger logger, string engine, string url, string directory);
 
-    [LoggerMessage(EventId = 5112, Level = LogLevel.Information, Message = "Software release {Url} installed in {Directory} in {ElapsedMilliseconds} ms")]
-    public static partial void SoftwareInstalled(ILogger logger, string url, string directory, long elapsedMilliseconds);
+    [LoggerMessage(EventId = 5112, Level = LogLevel.Information, Message = "Software release {Url} installed in {Directory} with {Engine} in {ElapsedMilliseconds} ms")]
+    public static partial void SoftwareInstalled(ILogger logger, string engine, string url, string directory, long elapsedMilliseconds);
 
-    [LoggerMessage(EventId = 5113, Level = LogLevel.Error, Message = "Installing software release {Url} failed")]
-    public static partial void SoftwareFailed(ILogger logger, string url, Exception exception);
+    [LoggerMessage(EventId = 5113, Level = LogLevel.Error, Message = "Installing software release {Url} with {Engine} failed")]
+    public static partial void SoftwareFailed(ILogger logger, string engine, string url, Exception exception);
 
-    [LoggerMessage(EventId = 5114, Level = LogLevel.Information, Message = "Removing software release {Url} from {Directory}")]
-    public static partial void RemovingSoftware(ILogger logger, string url, string directory);
+    [LoggerMessage(EventId = 5114, Level = LogLevel.Information, Message = "Removing software release {Url} from {Directory} ({Engine})")]
+    public static partial void RemovingSoftware(ILogger logger, string engine, string url, string directory);
 
-    [LoggerMessage(EventId = 5120, Level = LogLevel.Debug, Message = "Deploying partition {Partition} from {SoftwarePath}")]
-    public static partial void DeployingInstance(ILogger logger, string partition, string softwarePath);
+    [LoggerMessage(EventId = 5120, Level = LogLevel.Debug, Message = "Deploying partition {Partition} from {SoftwarePath} with {Engine}")]
+    public static partial void DeployingInstance(ILogger logger, string engine, string partition, string softwarePath);
 
-    [LoggerMessage(EventId = 5121, Level = LogLevel.Debug, Message = "Partition {Partition} deployed in {ElapsedMilliseconds} ms")]
-    public static partial void InstanceDeployed(ILogger logger, string partition, long elapsedMilliseconds);
+    [LoggerMessage(EventId = 5121, Level = LogLevel.Debug, Message = "Partition {Partition} deployed with {Engine} in {ElapsedMilliseconds} ms")]
+    public static partial void InstanceDeployed(ILogger logger, string engine, string partition, long elapsedMilliseconds);
 
-    [LoggerMessage(EventId = 5122, Level = LogLevel.Error, Message = "Deploying partition {Partition} failed")]
-    public static partial void InstanceFailed(ILogger logger, string partition, Exception exception);
+    [LoggerMessage(EventId = 5122, Level = LogLevel.Error, Message = "Deploying partition {Partition} with {Engine} failed")]
+    public static partial void InstanceFailed(ILogger logger, string engine, string partition, Exception exception);
 }

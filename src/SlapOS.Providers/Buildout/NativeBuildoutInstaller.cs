@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,11 +12,11 @@ namespace SlapOS.Providers.Buildout;
 /// </summary>
 internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
 {
-    public const string LogFileName = ".buildout.log";
+    public const string LogFileName = BuildoutRun.LogFileName;
 
     private readonly BuildoutEngine _engine;
     private readonly NativeBuildoutOptions _options;
-    private readonly ILogger _logger;
+    private readonly BuildoutRun _run;
 
     public NativeBuildoutInstaller(IServiceProvider services, IOptions<NativeBuildoutOptions> options, ILogger<NativeBuildoutInstaller>? logger = null)
         : this(name => services.GetKeyedService<IBuildoutRecipe>(name), options.Value, logger)
@@ -27,9 +25,10 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
 
     internal NativeBuildoutInstaller(Func<string, IBuildoutRecipe?> recipes, NativeBuildoutOptions options, ILogger? logger = null)
     {
-        _logger = logger ?? NullLogger.Instance;
-        _engine = new BuildoutEngine(recipes, _logger);
+        logger ??= NullLogger.Instance;
+        _engine = new BuildoutEngine(recipes, logger);
         _options = options;
+        _run = new BuildoutRun("the native buildout engine", options.LogTailLines, logger);
     }
 
     /// <summary>An installer with only the built-in recipes (for tests and tools).</summary>
@@ -44,54 +43,21 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
         return new NativeBuildoutInstaller(name => recipes.TryGetValue(name, out var create) ? create() : null, options ?? new NativeBuildoutOptions());
     }
 
-    public async Task InstallSoftwareAsync(SoftwareBuild build, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(build);
-        var directory = build.InstallDirectory;
-        if (File.Exists(build.CompletedMarker))
+    public Task InstallSoftwareAsync(SoftwareBuild build, CancellationToken cancellationToken) =>
+        _run.InstallSoftwareAsync(build, async (step, ct) =>
         {
-            BuildoutLog.SoftwareAlreadyInstalled(_logger, build.SoftwareReleaseUrl, directory);
-            return;
-        }
-
-        BuildoutLog.InstallingSoftware(_logger, build.SoftwareReleaseUrl, directory);
-        var started = Stopwatch.GetTimestamp();
-        Directory.CreateDirectory(directory);
-        var logPath = Path.Combine(directory, LogFileName);
-        var log = new StreamWriter(logPath, append: false, Encoding.UTF8);
-        await using (log.ConfigureAwait(false))
-        {
-            try
+            // Builds run as the software user: it must be able to write in the install directory.
+            step.Owner?.OwnEntry(step.Directory);
+            var environment = new BuildoutEnvironment
             {
-                var owner = FileOwner.ForUser(build.User);
-                // Builds run as the software user: it must be able to write in the install directory.
-                owner?.OwnEntry(directory);
-                var profile = Path.Combine(directory, "buildout.cfg");
-                await File.WriteAllTextAsync(profile, $"[buildout]\nextends = {build.SoftwareReleaseUrl}\n", cancellationToken).ConfigureAwait(false);
-                var environment = new BuildoutEnvironment
-                {
-                    Directory = directory,
-                    Downloader = new BuildoutDownloader(_options.DownloadCacheDirectory ?? Path.Combine(build.SoftwareRoot, ".download-cache"), offline: false),
-                    Log = log,
-                    Owner = owner,
-                };
-                await _engine.RunAsync(profile, environment, DirectoryOverride(directory), cancellationToken).ConfigureAwait(false);
-                await CopyInstanceProfileAsync(build.SoftwareReleaseUrl, directory, environment.Downloader, log, cancellationToken).ConfigureAwait(false);
-                await log.FlushAsync(cancellationToken).ConfigureAwait(false);
-                owner?.Own(directory);
-                await File.WriteAllTextAsync(build.CompletedMarker, string.Empty, cancellationToken).ConfigureAwait(false);
-                owner?.Own(build.CompletedMarker);
-                var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                BuildoutLog.SoftwareInstalled(_logger, build.SoftwareReleaseUrl, directory, elapsed);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                BuildoutLog.SoftwareFailed(_logger, build.SoftwareReleaseUrl, ex);
-                var tail = await FailAsync(log, logPath, ex).ConfigureAwait(false);
-                throw new SoftwareInstallerException($"Installing the software release {build.SoftwareReleaseUrl} failed: {ex.Message}", tail, ex);
-            }
-        }
-    }
+                Directory = step.Directory,
+                Downloader = new BuildoutDownloader(_options.DownloadCacheDirectory ?? Path.Combine(step.SoftwareRoot, ".download-cache"), offline: false),
+                Log = step.Log,
+                Owner = step.Owner,
+            };
+            await _engine.RunAsync(step.Profile, environment, DirectoryOverride(step.Directory), ct).ConfigureAwait(false);
+            await CopyInstanceProfileAsync(build.SoftwareReleaseUrl, step.Directory, environment.Downloader, step.Log, ct).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>The release's instance profile (<c>instance.cfg</c>), which either installer deploys; missing means the release is not installed.</summary>
     internal static string RequireInstanceProfile(InstanceDeployment deployment)
@@ -109,74 +75,35 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
 
     public Task RemoveSoftwareAsync(SoftwareBuild build, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(build);
-        var directory = build.InstallDirectory;
-        if (Directory.Exists(directory))
-        {
-            BuildoutLog.RemovingSoftware(_logger, build.SoftwareReleaseUrl, directory);
-            DeleteTree(directory);
-        }
-
+        _run.RemoveSoftware(build);
         return Task.CompletedTask;
     }
 
-    public async Task<InstanceDeploymentResult> DeployInstanceAsync(InstanceDeployment deployment, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(deployment);
-        var partition = deployment.PartitionPath;
-        var reference = deployment.Instance.PartitionReference;
-        BuildoutLog.DeployingInstance(_logger, reference, deployment.SoftwarePath);
-        var started = Stopwatch.GetTimestamp();
-        var instanceProfile = RequireInstanceProfile(deployment);
-
-        Directory.CreateDirectory(partition);
-        var logPath = Path.Combine(partition, LogFileName);
-        var log = new StreamWriter(logPath, append: false, Encoding.UTF8);
-        await using (log.ConfigureAwait(false))
+    public Task<InstanceDeploymentResult> DeployInstanceAsync(InstanceDeployment deployment, CancellationToken cancellationToken) =>
+        _run.DeployInstanceAsync(deployment, async (step, ct) =>
         {
-            try
+            var environment = new BuildoutEnvironment
             {
-                var owner = FileOwner.ForUser(deployment.User);
-                var profile = Path.Combine(partition, "buildout.cfg");
-                var content = InstanceProfile(deployment, instanceProfile);
-                if (!File.Exists(profile) || await File.ReadAllTextAsync(profile, cancellationToken).ConfigureAwait(false) != content)
-                {
-                    await BuildoutFiles.WriteAsync(profile, content, (UnixFileMode)0b110_100_000, cancellationToken).ConfigureAwait(false);
-                }
-
-                var softwareRoot = Path.GetDirectoryName(Path.GetFullPath(deployment.SoftwarePath).TrimEnd(Path.DirectorySeparatorChar)) ?? deployment.SoftwarePath;
-                var environment = new BuildoutEnvironment
-                {
-                    Directory = partition,
-                    Downloader = new BuildoutDownloader(_options.DownloadCacheDirectory ?? Path.Combine(softwareRoot, ".download-cache"), offline: true),
-                    Log = log,
-                    Partition = deployment.Instance,
-                    Owner = owner,
-                };
-                await _engine.RunAsync(profile, environment, DirectoryOverride(partition), cancellationToken).ConfigureAwait(false);
-                await log.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (owner is not null)
-                {
-                    foreach (var path in new[] { profile, logPath, Path.Combine(partition, ".installed.cfg") })
-                    {
-                        owner.Own(path);
-                    }
-                }
-
-                var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                BuildoutLog.InstanceDeployed(_logger, reference, elapsed);
-                return new InstanceDeploymentResult(
-                    environment.ConnectionParameters,
-                    environment.SharedConnectionParameters.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)p.Value, StringComparer.Ordinal));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+                Directory = step.Directory,
+                Downloader = new BuildoutDownloader(_options.DownloadCacheDirectory ?? Path.Combine(step.SoftwareRoot, ".download-cache"), offline: true),
+                Log = step.Log,
+                Partition = deployment.Instance,
+                Owner = step.Owner,
+            };
+            await _engine.RunAsync(step.Profile, environment, DirectoryOverride(step.Directory), ct).ConfigureAwait(false);
+            await step.Log.FlushAsync(ct).ConfigureAwait(false);
+            if (step.Owner is not null)
             {
-                BuildoutLog.InstanceFailed(_logger, reference, ex);
-                var tail = await FailAsync(log, logPath, ex).ConfigureAwait(false);
-                throw new SoftwareInstallerException($"Deploying partition {reference} failed: {ex.Message}", tail, ex);
+                foreach (var path in new[] { step.Profile, Path.Combine(step.Directory, LogFileName), Path.Combine(step.Directory, ".installed.cfg") })
+                {
+                    step.Owner.Own(path);
+                }
             }
-        }
-    }
+
+            return new InstanceDeploymentResult(
+                environment.ConnectionParameters,
+                environment.SharedConnectionParameters.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)p.Value, StringComparer.Ordinal));
+        }, cancellationToken);
 
     /// <summary>
     /// <c>buildout.cfg</c> of a partition: the release's instance profile, then the tail slapgrid
@@ -278,42 +205,5 @@ internal sealed class NativeBuildoutInstaller : ISoftwareInstaller
         }
 
         await log.WriteLineAsync($"Copied {sibling} to {target}.").ConfigureAwait(false);
-    }
-
-    private async Task<string> FailAsync(StreamWriter log, string logPath, Exception exception)
-    {
-        await log.WriteLineAsync("Error: " + exception.Message).ConfigureAwait(false);
-        await log.FlushAsync().ConfigureAwait(false);
-        return Tail(logPath, _options.LogTailLines);
-    }
-
-    internal static string Tail(string path, int lines)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        // The tail is in the last 64 KiB, whatever the log's size.
-        var start = Math.Max(0, stream.Length - 65536);
-        stream.Seek(start, SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        var all = reader.ReadToEnd().Split('\n');
-        var count = all.Length > 0 && all[^1].Length == 0 ? all.Length - 1 : all.Length;
-        return string.Join('\n', all.Take(count).Skip(Math.Max(0, count - lines)));
-    }
-
-    internal static void DeleteTree(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (UnauthorizedAccessException) when (!OperatingSystem.IsWindows())
-        {
-            // Builds leave read-only directories (e.g. Go module caches): make them writable, then retry.
-            foreach (var d in Directory.EnumerateDirectories(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint }).Prepend(directory))
-            {
-                File.SetUnixFileMode(d, File.GetUnixFileMode(d) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-
-            Directory.Delete(directory, recursive: true);
-        }
     }
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SlapOS.Providers.Storage;
 using SlapOS.Providers.Storage.PostgreSql;
 using SlapOS.Providers.Storage.Sqlite;
@@ -20,14 +18,7 @@ public static class MasterStoreBuilderExtensions
     /// <summary>Stores the master in SQLite, with options bound from <c>SlapOS:Master:Sqlite</c> then <paramref name="configure"/>.</summary>
     public static ISlapOSMasterBuilder UseSqlite(this ISlapOSMasterBuilder builder, Action<SqliteStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        return Replace(builder, sp => SqliteMasterStore.Open(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value.Path, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        return builder.UseStore<SqliteStoreOptions>(SqliteStoreOptions.SectionName, configure, (sp, o) => SqliteMasterStore.Open(o.Path, sp.GetService<TimeProvider>() ?? TimeProvider.System));
     }
 
     /// <summary>Stores the master in PostgreSQL (several masters may share it).</summary>
@@ -40,20 +31,6 @@ public static class MasterStoreBuilderExtensions
     /// <summary>Stores the master in PostgreSQL, with options bound from <c>SlapOS:Master:PostgreSql</c> then <paramref name="configure"/>.</summary>
     public static ISlapOSMasterBuilder UsePostgreSql(this ISlapOSMasterBuilder builder, Action<PostgreSqlStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<PostgreSqlStoreOptions>().BindConfiguration(PostgreSqlStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        return Replace(builder, sp => new PostgreSqlMasterStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value.ConnectionString, sp.GetService<TimeProvider>() ?? TimeProvider.System));
-    }
-
-    private static ISlapOSMasterBuilder Replace(ISlapOSMasterBuilder builder, Func<IServiceProvider, IMasterStore> factory)
-    {
-        builder.Services.RemoveAll<IMasterStore>();
-        builder.Services.AddSingleton(factory);
-        return builder;
+        return builder.UseStore<PostgreSqlStoreOptions>(PostgreSqlStoreOptions.SectionName, configure, (sp, o) => new PostgreSqlMasterStore(o.ConnectionString, sp.GetService<TimeProvider>() ?? TimeProvider.System));
     }
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -48,8 +49,37 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
     protected DbConnection Counted(DbConnection connection) =>
         ReadCounter is { } counter ? new CountingDbConnection(connection, counter, ownsInner: false) : connection;
 
+    /// <summary>How many times <see cref="WriteRetryingAsync"/> runs a unit of work the server rolled back whole.</summary>
+    private const int MaxWriteAttempts = 5;
+
     /// <summary>Runs <paramref name="work"/> in one write transaction, committed when it returns, rolled back when it throws.</summary>
     protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one read-committed transaction and commits it; a unit of work the server rolled back
+    /// whole (<paramref name="rolledBackWhole"/>: a deadlock victim, a serialization failure) is safe to run again, up to
+    /// five attempts. The one retry loop of the server dialects.
+    /// </summary>
+    protected async Task<T> WriteRetryingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, Func<DbException, bool> rolledBackWhole, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(rolledBackWhole);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                var result = await work(Counted(connection), transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                return result;
+            }
+            catch (DbException e) when (attempt < MaxWriteAttempts && rolledBackWhole(e))
+            {
+                // Rolled back whole: the unit of work is safe to run again.
+            }
+        }
+    }
 
     /// <summary>Whether the error is a unique-constraint violation.</summary>
     protected abstract bool IsUniqueViolation(DbException exception);

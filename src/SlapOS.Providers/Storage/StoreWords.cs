@@ -1,35 +1,8 @@
 namespace SlapOS.Providers.Storage;
 
-/// <summary>The words states are stored as (the wire words, readable by hand).</summary>
+/// <summary>The words kinds and reasons are stored as (states are stored as their wire words, <see cref="SlapStates"/>).</summary>
 internal static class StoreWords
 {
-    public static string Of(ReportedState state) => state switch
-    {
-        ReportedState.Started => "started",
-        ReportedState.Stopped => "stopped",
-        ReportedState.Destroyed => "destroyed",
-        ReportedState.Error => "error",
-        _ => "none",
-    };
-
-    public static ReportedState ReportedStateOf(string? word) => word switch
-    {
-        "started" => ReportedState.Started,
-        "stopped" => ReportedState.Stopped,
-        "destroyed" => ReportedState.Destroyed,
-        "error" => ReportedState.Error,
-        _ => ReportedState.None,
-    };
-
-    public static SoftwareInstallationState? InstallationStateOf(string? word) => word switch
-    {
-        "building" => SoftwareInstallationState.Building,
-        "available" => SoftwareInstallationState.Available,
-        "error" => SoftwareInstallationState.Error,
-        "destroyed" => SoftwareInstallationState.Destroyed,
-        _ => null,
-    };
-
     /// <summary>An identity kind as stored: its name in lower case ("computer", "partition"...).</summary>
     public static string Of(IdentityKind kind) => kind.ToString().ToLowerInvariant();
 

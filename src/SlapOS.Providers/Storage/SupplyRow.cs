@@ -15,7 +15,7 @@ internal sealed class SupplyRow
         ComputerReference = ComputerReference,
         SoftwareReleaseUrl = SoftwareReleaseUrl,
         RequestedState = SlapStates.ParseSupplyState(RequestedState),
-        ReportedState = StoreWords.InstallationStateOf(ReportedState),
+        ReportedState = SlapStates.InstallationStateOf(ReportedState),
         ErrorMessage = ErrorMessage,
         ReportedAt = StoreWords.Time(ReportedAt),
     };

@@ -18,12 +18,12 @@ namespace SlapOS.Providers.ZcBuildout;
 /// </summary>
 internal sealed class ZcBuildoutInstaller : ISoftwareInstaller
 {
-    public const string LogFileName = NativeBuildoutInstaller.LogFileName;
+    public const string LogFileName = BuildoutRun.LogFileName;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     private readonly ZcBuildoutOptions _options;
-    private readonly ILogger _logger;
+    private readonly BuildoutRun _run;
 
     public ZcBuildoutInstaller(IOptions<ZcBuildoutOptions> options, ILogger<ZcBuildoutInstaller>? logger = null)
         : this(options.Value, logger)
@@ -33,116 +33,43 @@ internal sealed class ZcBuildoutInstaller : ISoftwareInstaller
     internal ZcBuildoutInstaller(ZcBuildoutOptions options, ILogger? logger = null)
     {
         _options = options;
-        _logger = logger ?? NullLogger.Instance;
+        _run = new BuildoutRun("zc.buildout", options.LogTailLines, logger ?? NullLogger.Instance);
     }
 
-    public async Task InstallSoftwareAsync(SoftwareBuild build, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(build);
-        var directory = build.InstallDirectory;
-        if (File.Exists(build.CompletedMarker))
+    public Task InstallSoftwareAsync(SoftwareBuild build, CancellationToken cancellationToken) =>
+        _run.InstallSoftwareAsync(build, async (step, ct) =>
         {
-            ZcBuildoutLog.SoftwareAlreadyInstalled(_logger, build.SoftwareReleaseUrl, directory);
-            return;
-        }
-
-        ZcBuildoutLog.InstallingSoftware(_logger, build.SoftwareReleaseUrl, directory);
-        var started = Stopwatch.GetTimestamp();
-        Directory.CreateDirectory(directory);
-        var logPath = Path.Combine(directory, LogFileName);
-        var log = new StreamWriter(logPath, append: false, Encoding.UTF8);
-        await using (log.ConfigureAwait(false))
-        {
-            try
-            {
-                var owner = FileOwner.ForUser(build.User);
-                var support = ZcBuildoutSupport.Prepare(_options.SupportDirectory ?? Path.Combine(build.SoftwareRoot, ".zc-buildout"));
-                var profile = Path.Combine(directory, "buildout.cfg");
-                await File.WriteAllTextAsync(profile, $"[buildout]\nextends = {build.SoftwareReleaseUrl}\n", cancellationToken).ConfigureAwait(false);
-                owner?.Own(directory);
-                await RunAsync(support, directory, owner, _options.OfflineSoftwareInstalls, log, cancellationToken).ConfigureAwait(false);
-                var downloader = new BuildoutDownloader(Path.Combine(build.SoftwareRoot, ".download-cache"), offline: _options.OfflineSoftwareInstalls);
-                await NativeBuildoutInstaller.CopyInstanceProfileAsync(build.SoftwareReleaseUrl, directory, downloader, log, cancellationToken).ConfigureAwait(false);
-                await log.FlushAsync(cancellationToken).ConfigureAwait(false);
-                owner?.Own(directory);
-                await File.WriteAllTextAsync(build.CompletedMarker, string.Empty, cancellationToken).ConfigureAwait(false);
-                owner?.Own(build.CompletedMarker);
-                var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                ZcBuildoutLog.SoftwareInstalled(_logger, build.SoftwareReleaseUrl, directory, elapsed);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                ZcBuildoutLog.SoftwareFailed(_logger, build.SoftwareReleaseUrl, ex);
-                var tail = await FailAsync(log, logPath, ex).ConfigureAwait(false);
-                throw new SoftwareInstallerException($"Installing the software release {build.SoftwareReleaseUrl} with zc.buildout failed: {ex.Message}", tail, ex);
-            }
-        }
-    }
+            var support = ZcBuildoutSupport.Prepare(_options.SupportDirectory ?? Path.Combine(step.SoftwareRoot, ".zc-buildout"));
+            step.Owner?.Own(step.Directory);
+            await RunAsync(support, step.Directory, step.Owner, _options.OfflineSoftwareInstalls, step.Log, ct).ConfigureAwait(false);
+            var downloader = new BuildoutDownloader(Path.Combine(step.SoftwareRoot, ".download-cache"), offline: _options.OfflineSoftwareInstalls);
+            await NativeBuildoutInstaller.CopyInstanceProfileAsync(build.SoftwareReleaseUrl, step.Directory, downloader, step.Log, ct).ConfigureAwait(false);
+        }, cancellationToken);
 
     public Task RemoveSoftwareAsync(SoftwareBuild build, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(build);
-        if (Directory.Exists(build.InstallDirectory))
-        {
-            ZcBuildoutLog.RemovingSoftware(_logger, build.SoftwareReleaseUrl, build.InstallDirectory);
-            NativeBuildoutInstaller.DeleteTree(build.InstallDirectory);
-        }
-
+        _run.RemoveSoftware(build);
         return Task.CompletedTask;
     }
 
-    public async Task<InstanceDeploymentResult> DeployInstanceAsync(InstanceDeployment deployment, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(deployment);
-        var partition = deployment.PartitionPath;
-        var reference = deployment.Instance.PartitionReference;
-        ZcBuildoutLog.DeployingInstance(_logger, reference, deployment.SoftwarePath);
-        var started = Stopwatch.GetTimestamp();
-        var instanceProfile = NativeBuildoutInstaller.RequireInstanceProfile(deployment);
-
-        Directory.CreateDirectory(partition);
-        var logPath = Path.Combine(partition, LogFileName);
-        var log = new StreamWriter(logPath, append: false, Encoding.UTF8);
-        await using (log.ConfigureAwait(false))
+    public Task<InstanceDeploymentResult> DeployInstanceAsync(InstanceDeployment deployment, CancellationToken cancellationToken) =>
+        _run.DeployInstanceAsync(deployment, async (step, ct) =>
         {
-            try
-            {
-                var owner = FileOwner.ForUser(deployment.User);
-                // buildout runs as the partition user: the partition is theirs, as in SlapOS.
-                owner?.OwnEntry(partition);
-                owner?.OwnEntry(logPath);
-                var softwareRoot = Path.GetDirectoryName(Path.GetFullPath(deployment.SoftwarePath).TrimEnd(Path.DirectorySeparatorChar)) ?? deployment.SoftwarePath;
-                var support = ZcBuildoutSupport.Prepare(_options.SupportDirectory ?? Path.Combine(softwareRoot, ".zc-buildout"));
+            // buildout runs as the partition user: the partition is theirs, as in SlapOS.
+            step.Owner?.OwnEntry(step.Directory);
+            step.Owner?.OwnEntry(Path.Combine(step.Directory, LogFileName));
+            var support = ZcBuildoutSupport.Prepare(_options.SupportDirectory ?? Path.Combine(step.SoftwareRoot, ".zc-buildout"));
+            var configuration = Path.Combine(step.Directory, ZcBuildoutSupport.ConfigurationFileName);
+            await BuildoutFiles.WriteAsync(configuration, SlapConfiguration(deployment.Instance), (UnixFileMode)0b110_100_000, ct).ConfigureAwait(false);
+            var published = Path.Combine(step.Directory, ZcBuildoutSupport.PublishedFileName);
+            File.Delete(published);
+            step.Owner?.OwnEntry(step.Profile);
+            step.Owner?.OwnEntry(configuration);
 
-                var profile = Path.Combine(partition, "buildout.cfg");
-                var content = NativeBuildoutInstaller.InstanceProfile(deployment, instanceProfile);
-                if (!File.Exists(profile) || await File.ReadAllTextAsync(profile, cancellationToken).ConfigureAwait(false) != content)
-                {
-                    await BuildoutFiles.WriteAsync(profile, content, (UnixFileMode)0b110_100_000, cancellationToken).ConfigureAwait(false);
-                }
-
-                var configuration = Path.Combine(partition, ZcBuildoutSupport.ConfigurationFileName);
-                await BuildoutFiles.WriteAsync(configuration, SlapConfiguration(deployment.Instance), (UnixFileMode)0b110_100_000, cancellationToken).ConfigureAwait(false);
-                var published = Path.Combine(partition, ZcBuildoutSupport.PublishedFileName);
-                File.Delete(published);
-                owner?.OwnEntry(profile);
-                owner?.OwnEntry(configuration);
-
-                await RunAsync(support, partition, owner, offline: true, log, cancellationToken).ConfigureAwait(false);
-                await log.FlushAsync(cancellationToken).ConfigureAwait(false);
-                var result = await ReadPublishedAsync(published, cancellationToken).ConfigureAwait(false);
-                var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                ZcBuildoutLog.InstanceDeployed(_logger, reference, elapsed);
-                return result;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                ZcBuildoutLog.InstanceFailed(_logger, reference, ex);
-                var tail = await FailAsync(log, logPath, ex).ConfigureAwait(false);
-                throw new SoftwareInstallerException($"Deploying partition {reference} with zc.buildout failed: {ex.Message}", tail, ex);
-            }
-        }
-    }
+            await RunAsync(support, step.Directory, step.Owner, offline: true, step.Log, ct).ConfigureAwait(false);
+            await step.Log.FlushAsync(ct).ConfigureAwait(false);
+            return await ReadPublishedAsync(published, ct).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>
     /// What <c>slapconfiguration</c> sets, computed as the native recipe does: <c>options</c> and
@@ -307,16 +234,9 @@ internal sealed class ZcBuildoutInstaller : ISoftwareInstaller
     {
         log.Flush();
         var path = ((FileStream)log.BaseStream).Name;
-        var lines = NativeBuildoutInstaller.Tail(path, _options.LogTailLines).Split('\n');
+        var lines = BuildoutRun.Tail(path, _options.LogTailLines).Split('\n');
         var error = lines.LastOrDefault(l => l.StartsWith("Error: ", StringComparison.Ordinal) || l.StartsWith("ModuleNotFoundError: ", StringComparison.Ordinal));
         return error?.Trim();
-    }
-
-    private async Task<string> FailAsync(StreamWriter log, string logPath, Exception exception)
-    {
-        await log.WriteLineAsync("Error: " + exception.Message).ConfigureAwait(false);
-        await log.FlushAsync().ConfigureAwait(false);
-        return NativeBuildoutInstaller.Tail(logPath, _options.LogTailLines);
     }
 
     private sealed record PublishedFile(

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SlapOS.Wire;
 
 namespace SlapOS.Slave;
 
@@ -143,7 +144,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
                 break;
             case ReportedState.Started or ReportedState.Stopped or ReportedState.Destroyed:
                 endpoint = "slapos.put.v0.software_instance_reported_state";
-                body["reported_state"] = state.ToString().ToLowerInvariant();
+                body["reported_state"] = state.ToWire();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(state), state, "only started, stopped, destroyed and error can be reported");
@@ -253,7 +254,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         ArgumentNullException.ThrowIfNull(report);
         using var answer = await CallAsync(
             "slapos.post.v0.compute_node_usage",
-            new JsonObject { ["computer_guid"] = report.ComputerReference, ["tioxml"] = UsageTioXml.Write(report) },
+            new JsonObject { ["computer_guid"] = report.ComputerReference, ["tioxml"] = TioXml.WriteForMaster(report) },
             cancellationToken);
     }
 

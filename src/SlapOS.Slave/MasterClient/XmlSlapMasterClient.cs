@@ -218,7 +218,7 @@ public sealed partial class XmlSlapMasterClient : ISlapMasterClient
         ArgumentNullException.ThrowIfNull(report);
         return PostAsync(
             "useComputer",
-            [new("computer_id", report.ComputerReference), new("use_string", UsageTioXml.Write(report))],
+            [new("computer_id", report.ComputerReference), new("use_string", TioXml.WriteForMaster(report))],
             () => new SlapNotFoundException("computer", report.ComputerReference),
             cancellationToken);
     }

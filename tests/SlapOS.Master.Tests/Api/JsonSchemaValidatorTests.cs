@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SlapOS.Master.Api.Json;
+using SlapOS.Wire;
 
 namespace SlapOS.Master.Tests.Api;
 
@@ -54,6 +55,23 @@ public class JsonSchemaValidatorTests
     [InlineData("a\nb", "'a\\nb'")]
     public void Strings_are_quoted_as_python_repr(string text, string expected)
     {
-        Assert.Equal(expected, JsonSchemaValidator.PythonString(text));
+        Assert.Equal(expected, PythonRepr.Quote(text));
+    }
+
+    // The JSON API used to keep its own copy of Python's repr, which wrote 1e5 as it came and left a
+    // no-break space unescaped; Python's jsonschema says 100000.0 and '\xa0'. One home now: PythonRepr.
+    [Theory]
+    [InlineData("""{"computer_guid": 1e5, "compute_partition_list": []}""", "100000.0 is not of type 'string'")]
+    [InlineData("""{"computer_guid": 12345678901234567890123, "compute_partition_list": []}""", "12345678901234567890123 is not of type 'string'")]
+    [InlineData("""{"computer_guid": [1.50, {"k": null}], "compute_partition_list": []}""", "[1.5, {'k': None}] is not of type 'string'")]
+    public void Values_in_errors_are_python_reprs_of_what_json_decodes(string body, string expected)
+    {
+        Assert.Equal(expected, Validate("/slapos.put.v0.compute_node_format", body));
+    }
+
+    [Fact]
+    public void Unexpected_names_are_quoted_as_python_quotes_them()
+    {
+        Assert.Equal("Additional properties are not allowed ('a\\xa0b' was unexpected)", Validate("/slapos.get.v0.hateoas_url", "{\"a\u00a0b\": 1}"));
     }
 }

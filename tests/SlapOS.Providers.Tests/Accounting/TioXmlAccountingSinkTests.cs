@@ -3,6 +3,7 @@ using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
 using SlapOS.Providers.Accounting;
+using SlapOS.Wire;
 
 namespace SlapOS.Providers.Tests.Accounting;
 

@@ -117,7 +117,7 @@ public sealed class NativeBuildoutInstallerTests : IDisposable
         var log = Path.Combine(_root, "log");
         File.WriteAllLines(log, Enumerable.Range(1, 100).Select(i => $"line {i}"));
 
-        var tail = NativeBuildoutInstaller.Tail(log, 3);
+        var tail = BuildoutRun.Tail(log, 3);
 
         Assert.Equal("line 98\nline 99\nline 100", tail);
     }

@@ -17,7 +17,7 @@ public sealed class ZcBuildoutHelloWebTests : IDisposable
         Directory.CreateDirectory(_root);
     }
 
-    public void Dispose() => NativeBuildoutInstaller.DeleteTree(_root);
+    public void Dispose() => BuildoutRun.DeleteTree(_root);
 
     private InstanceDeployment Deployment(SoftwareBuild build, int port) => new()
     {

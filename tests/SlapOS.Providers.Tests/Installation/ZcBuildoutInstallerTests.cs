@@ -18,7 +18,7 @@ public sealed class ZcBuildoutInstallerTests : IDisposable
         Directory.CreateDirectory(_root);
     }
 
-    public void Dispose() => NativeBuildoutInstaller.DeleteTree(_root);
+    public void Dispose() => BuildoutRun.DeleteTree(_root);
 
     private sealed class Builder(IServiceCollection services) : ISlapOSSlaveBuilder
     {

@@ -23,7 +23,7 @@ public sealed class ZcBuildoutRecipeParityTests : IDisposable
         Directory.CreateDirectory(_root);
     }
 
-    public void Dispose() => NativeBuildoutInstaller.DeleteTree(_root);
+    public void Dispose() => BuildoutRun.DeleteTree(_root);
 
     private string WriteRelease()
     {

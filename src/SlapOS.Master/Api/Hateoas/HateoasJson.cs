@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SlapOS.Wire;
 
 namespace SlapOS.Master.Api.Hateoas;
 
@@ -34,7 +35,7 @@ internal static class HateoasJson
                 sb.Append(Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
                 break;
             case double number:
-                sb.Append(FloatRepr(number));
+                sb.Append(PythonRepr.Repr(number));
                 break;
             case IEnumerable<KeyValuePair<string, object?>> map:
                 sb.Append('{');
@@ -73,13 +74,6 @@ internal static class HateoasJson
             default:
                 throw new ArgumentException($"{value.GetType()} has no HATEOAS JSON form", nameof(value));
         }
-    }
-
-    /// <summary>Python's <c>repr(float)</c> for the finite values timestamps take: shortest round-trip digits, always with a fraction.</summary>
-    private static string FloatRepr(double number)
-    {
-        var text = number.ToString("R", CultureInfo.InvariantCulture);
-        return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
     }
 
     private static void WriteString(StringBuilder sb, string text)

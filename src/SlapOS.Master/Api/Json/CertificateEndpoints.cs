@@ -14,25 +14,11 @@ namespace SlapOS.Master.Api.Json;
 /// </summary>
 internal static class CertificateEndpoints
 {
-    /// <summary>
-    /// Issues a certificate for <paramref name="subject"/>: a renewal, so the subject's older certificates are revoked
-    /// (superseded) after <see cref="SlapOSMasterSecurityOptions.RenewalGrace"/>, time for the node to switch. Without a
-    /// certificate authority (insecure loopback development, as slapproxy) the answer is the empty pair SlapOS returns.
-    /// </summary>
+    /// <summary>Issues a certificate for <paramref name="subject"/> (<see cref="CertificateRenewal"/>), as the JSON API answers it.</summary>
     public static async Task<object> IssueAsync(HttpContext context, SlapIdentity subject, CancellationToken cancellationToken)
     {
-        var authority = context.RequestServices.GetService<ICertificateAuthority>();
-        if (authority is null)
-        {
-            return new Dictionary<string, object?> { ["key"] = string.Empty, ["certificate"] = string.Empty };
-        }
-
-        var issued = await authority.IssueAsync(subject, cancellationToken);
-        var grace = context.RequestServices.GetRequiredService<IOptions<SlapOSMasterOptions>>().Value.Security.RenewalGrace;
-        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        await context.RequestServices.GetRequiredService<IIdentityStore>().RevokeCertificatesAsync(
-            subject.Kind, subject.Reference, CertificateSerialNumber.Normalize(issued.SerialNumber), now + grace, RevocationReason.Superseded, cancellationToken);
-        return new Dictionary<string, object?> { ["key"] = issued.PrivateKeyPem, ["certificate"] = issued.CertificatePem };
+        var (key, certificate) = await CertificateRenewal.IssueAsync(context.RequestServices, subject, cancellationToken);
+        return new Dictionary<string, object?> { ["key"] = key, ["certificate"] = certificate };
     }
 
     /// <summary>

@@ -118,11 +118,7 @@ internal static class ComputeNodeEndpoints
     public static async Task<object> BangAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
-        var message = JsonDocuments.OptionalString(body, "message");
-        await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer, Shared = false }, cancellationToken))
-        {
-            await master.BangAsync(computer, instance.PartitionReference!, message, cancellationToken);
-        }
+        await master.BangComputerAsync(computer, JsonDocuments.OptionalString(body, "message"), cancellationToken);
 
         return JsonDocuments.Success("Bang handled");
     }

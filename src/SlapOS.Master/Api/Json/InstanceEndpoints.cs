@@ -140,8 +140,7 @@ internal static class InstanceEndpoints
 
     public static async Task<object> PublishConnectionParametersAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
-        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
-        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "publish the connection parameters");
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken, instanceSide: "publish the connection parameters");
         var parameters = JsonParameterValues.ToStrings(body.GetProperty("connection_parameter_dict"));
         SlapReference.ValidateParameters(parameters, "connection_parameter_dict");
         var (computer, partition) = PartitionOf(instance);
@@ -151,8 +150,7 @@ internal static class InstanceEndpoints
 
     public static async Task<object> ReportErrorAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
-        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
-        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "report an error");
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken, instanceSide: "report an error");
         if (instance.Shared)
         {
             return JsonDocuments.Success("Ignored");
@@ -165,8 +163,7 @@ internal static class InstanceEndpoints
 
     public static async Task<object> ReportStateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
-        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
-        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "report the state");
+        var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken, instanceSide: "report the state");
         if (instance.Shared)
         {
             // A shared instance has no partition of its own: its host reports for it.
@@ -174,9 +171,9 @@ internal static class InstanceEndpoints
         }
 
         var (computer, partition) = PartitionOf(instance);
-        switch (JsonDocuments.RequiredString(body, "reported_state"))
+        switch (SlapStates.ReportedStateOf(JsonDocuments.RequiredString(body, "reported_state")))
         {
-            case "destroyed":
+            case ReportedState.Destroyed:
                 try
                 {
                     await master.ReportDestroyedAsync(computer, partition, cancellationToken);
@@ -188,7 +185,7 @@ internal static class InstanceEndpoints
                 }
 
                 return JsonDocuments.Success("Destroyed");
-            case "started":
+            case ReportedState.Started:
                 await master.ReportInstanceStateAsync(computer, partition, ReportedState.Started, null, cancellationToken);
                 return JsonDocuments.Success("Started");
             default:
@@ -212,8 +209,7 @@ internal static class InstanceEndpoints
 
     public static async Task<object> CertificateAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
-        var (_, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
-        SlapAuthorization.DemandInstanceSide(context.GetSlapIdentity(), instance, "obtain the certificate");
+        var (_, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken, instanceSide: "obtain the certificate");
         return await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
     }
 
@@ -224,14 +220,21 @@ internal static class InstanceEndpoints
         return await CertificateEndpoints.RevokeSubjectAsync(context, body, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
     }
 
-    /// <summary>The instance named by <c>instance_guid</c>, once the caller is known to be allowed to act on it.</summary>
-    internal static async Task<(ISlapMaster Master, SoftwareInstance Instance)> AuthorizedInstanceAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
+    /// <summary>
+    /// The instance named by <c>instance_guid</c>, once the caller is known to be allowed to act on it: checked once,
+    /// as what only the instance's own side does when <paramref name="instanceSide"/> names it, else as any act on the instance.
+    /// </summary>
+    internal static async Task<(ISlapMaster Master, SoftwareInstance Instance)> AuthorizedInstanceAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken, string? instanceSide = null)
     {
         var master = context.RequestServices.GetRequiredService<ISlapMaster>();
         var reference = JsonDocuments.RequiredString(body, "instance_guid");
         var instance = await master.GetInstanceAsync(reference, cancellationToken);
         var caller = context.GetSlapIdentity();
-        if (!caller.IsAdmin)
+        if (instanceSide is not null)
+        {
+            SlapAuthorization.DemandInstanceSide(caller, instance, instanceSide);
+        }
+        else if (!caller.IsAdmin)
         {
             var owner = instance.IsRoot ? instance.RequesterReference : (await master.GetInstanceAsync(instance.RootReference, cancellationToken)).RequesterReference;
             SlapAuthorization.DemandInstance(caller, instance, owner);

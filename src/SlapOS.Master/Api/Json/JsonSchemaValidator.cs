@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Numerics;
 using System.Text.Json;
 
 namespace SlapOS.Master.Api.Json;
@@ -77,38 +77,36 @@ internal static class JsonSchemaValidator
         _ => true,
     };
 
-    /// <summary>Python's <c>repr()</c> of a decoded JSON value.</summary>
-    internal static string PythonRepr(JsonElement value) => value.ValueKind switch
+    /// <summary>Python's <c>repr()</c> of a decoded JSON value (the value <c>json.loads</c> gives, through <see cref="Wire.PythonRepr"/>).</summary>
+    internal static string PythonRepr(JsonElement value) => Wire.PythonRepr.Repr(PythonValue(value));
+
+    private static string PythonString(string text) => Wire.PythonRepr.Quote(text);
+
+    // What Python's json module decodes: a number with a fraction or an exponent is a float, any other an int.
+    private static object? PythonValue(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => PythonString(value.GetString()!),
-        JsonValueKind.True => "True",
-        JsonValueKind.False => "False",
-        JsonValueKind.Null => "None",
-        JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.Array => "[" + string.Join(", ", value.EnumerateArray().Select(PythonRepr)) + "]",
-        JsonValueKind.Object => "{" + string.Join(", ", value.EnumerateObject().Select(p => PythonString(p.Name) + ": " + PythonRepr(p.Value))) + "}",
-        _ => value.GetRawText(),
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => PythonNumber(value.GetRawText()),
+        JsonValueKind.Array => value.EnumerateArray().Select(PythonValue).ToList(),
+        JsonValueKind.Object => PythonObject(value),
+        _ => null,
     };
 
-    /// <summary>Python's <c>repr()</c> of a string: single quotes unless the text holds one and no double quote.</summary>
-    internal static string PythonString(string text)
+    private static object PythonNumber(string text) =>
+        text.AsSpan().IndexOfAny('.', 'e', 'E') >= 0
+            ? double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture)
+            : BigInteger.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, object?> PythonObject(JsonElement value)
     {
-        var quote = text.Contains('\'', StringComparison.Ordinal) && !text.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
-        var builder = new StringBuilder(text.Length + 2).Append(quote);
-        foreach (var c in text)
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
         {
-            _ = c switch
-            {
-                '\\' => builder.Append(@"\\"),
-                '\n' => builder.Append(@"\n"),
-                '\r' => builder.Append(@"\r"),
-                '\t' => builder.Append(@"\t"),
-                _ when c == quote => builder.Append('\\').Append(c),
-                _ when char.IsControl(c) => builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
-                _ => builder.Append(c),
-            };
+            result[property.Name] = PythonValue(property.Value);
         }
 
-        return builder.Append(quote).ToString();
+        return result;
     }
 }

@@ -122,15 +122,15 @@ internal static class XmlApiEndpoints
         }
 
         var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
-        var pair = (Dictionary<string, object?>)await CertificateEndpoints.IssueAsync(context, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
-        return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = pair["certificate"], ["key"] = pair["key"] });
+        var (key, certificate) = await CertificateRenewal.IssueAsync(context.RequestServices, new SlapIdentity(IdentityKind.Partition, instance.Reference), cancellationToken);
+        return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = certificate, ["key"] = key });
     }
 
     private static async Task<string> PartitionStatusAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
         var instance = await Master(context).GetPartitionInstanceAsync(computer, partition, cancellationToken);
-        var status = instance.ReportedState == ReportedState.None ? "No report yet." : instance.ReportedState.ToString().ToLowerInvariant();
+        var status = instance.ReportedState == ReportedState.None ? "No report yet." : instance.ReportedState.ToWire();
         return SlapMarshal.Write(instance.ErrorMessage is { } error ? $"{status}: {error}" : status);
     }
 
@@ -165,7 +165,7 @@ internal static class XmlApiEndpoints
         var url = SlapproxyProfile.SoftwareRelease(context, request.Required("url"), "url");
         var state = SlapStates.ParseSupplyState(request.Optional("state") ?? "available");
         await Master(context).SupplyAsync(computer, url, state, cancellationToken);
-        return $"Supplied {JsonSchemaValidator.PythonString(url)} to be {state.ToWire()}";
+        return $"Supplied {PythonRepr.Quote(url)} to be {state.ToWire()}";
     }
 
     private static async Task<string> RequestAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
@@ -319,12 +319,7 @@ internal static class XmlApiEndpoints
     private static async Task<string> ComputerBangAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var computer = await ComputerAsync(context, request, cancellationToken);
-        var master = Master(context);
-        await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer, Shared = false }, cancellationToken))
-        {
-            await master.BangAsync(computer, instance.PartitionReference!, request.Optional("message"), cancellationToken);
-        }
-
+        await Master(context).BangComputerAsync(computer, request.Optional("message"), cancellationToken);
         return SlapMarshal.Write(string.Empty);
     }
 

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using Microsoft.Data.SqlClient;
 
@@ -12,8 +11,6 @@ namespace SlapOS.Providers.Storage.SqlServer;
 internal sealed class SqlServerMasterStore(string connectionString, TimeProvider timeProvider)
     : SqlMasterStore(SqlClientFactory.Instance.CreateDataSource(connectionString), Scripts, timeProvider)
 {
-    private const int MaxAttempts = 5;
-
     /// <summary>SQL Server error numbers: deadlock victim, duplicate key in a unique index, in a unique constraint.</summary>
     private const int Deadlock = 1205, DuplicateKeyInIndex = 2601, DuplicateKeyInConstraint = 2627;
 
@@ -24,24 +21,8 @@ internal sealed class SqlServerMasterStore(string connectionString, TimeProvider
     protected override string TitleFilter =>
         " WHERE requester_reference = @Requester AND title_hash = CAST(HASHBYTES('SHA2_256', CAST(@Title AS NVARCHAR(1024))) AS BINARY(32)) AND title = @Title";
 
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                var result = await work(Counted(connection), transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                return result;
-            }
-            catch (SqlException e) when (attempt < MaxAttempts && IsDeadlock(e))
-            {
-                // The victim's transaction was rolled back whole: the unit of work is safe to run again.
-            }
-        }
-    }
+    protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteRetryingAsync(work, e => e is SqlException sql && IsDeadlock(sql), cancellationToken);
 
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqlException e && e.Errors.Cast<SqlError>().Any(error => error.Number is DuplicateKeyInIndex or DuplicateKeyInConstraint);

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using Npgsql;
 
@@ -13,8 +12,6 @@ namespace SlapOS.Providers.Storage.PostgreSql;
 internal sealed class PostgreSqlMasterStore(string connectionString, TimeProvider timeProvider)
     : SqlMasterStore(NpgsqlDataSource.Create(WithAutoPrepare(connectionString)), StoreSql.PostgreSql, timeProvider)
 {
-    private const int MaxAttempts = 5;
-
     /// <summary>The channel <c>change.bump</c> notifies, with the computer's reference as payload.</summary>
     private const string ChangeChannel = "slapos_computer_changes";
 
@@ -67,24 +64,8 @@ internal sealed class PostgreSqlMasterStore(string connectionString, TimeProvide
         }
     }
 
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                var result = await work(Counted(connection), transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                return result;
-            }
-            catch (PostgresException e) when (attempt < MaxAttempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
-            {
-                // Rolled back whole: the unit of work is safe to run again.
-            }
-        }
-    }
+    protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteRetryingAsync(work, e => e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }, cancellationToken);
 
     /// <summary>The store runs the same few statements all the time: let Npgsql prepare them on the server unless told otherwise.</summary>
     private static string WithAutoPrepare(string connectionString)

@@ -28,6 +28,8 @@ public sealed class HateoasJsonTests
     [InlineData(1795545640.6941948, "1795545640.6941948")]
     [InlineData(1795545640d, "1795545640.0")]
     [InlineData(0.5, "0.5")]
+    [InlineData(1e16, "1e+16")]
+    [InlineData(1e-5, "1e-05")]
     public void Floats_are_written_as_python_repr(double value, string expected)
     {
         Assert.Equal(expected + "\n", HateoasJson.Write(value));
