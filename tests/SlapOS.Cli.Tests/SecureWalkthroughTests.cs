@@ -150,7 +150,7 @@ public sealed class SecureWalkthroughTests : IDisposable
         // 10. The node's key is stolen: revoke its certificate with the CLI. The master refuses it from its next call on.
         var nodeCall = $$"""{"kind": "computer", "reference": "COMP-SECURE"}""";
         using (var before = NodeClient(ssl))
-        using (var accepted = await before.PostAsync(new Uri($"{api}/slapos.allDocs.v0.certificate_list"), new StringContent(nodeCall)))
+        using (var accepted = await before.PostAsync(new Uri($"{api}/slapos.allDocs.v0.certificate_list"), new StringContent(nodeCall, System.Text.Encoding.UTF8, "application/json")))
         {
             Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         }
@@ -166,7 +166,7 @@ public sealed class SecureWalkthroughTests : IDisposable
             using var client = NodeClient(ssl);
             try
             {
-                using var response = await client.PostAsync(new Uri($"{api}/slapos.allDocs.v0.certificate_list"), new StringContent(nodeCall));
+                using var response = await client.PostAsync(new Uri($"{api}/slapos.allDocs.v0.certificate_list"), new StringContent(nodeCall, System.Text.Encoding.UTF8, "application/json"));
                 refusal = response.StatusCode == HttpStatusCode.Forbidden ? "403 " + await response.Content.ReadAsStringAsync() : null;
             }
             catch (HttpRequestException e)
