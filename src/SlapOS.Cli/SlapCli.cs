@@ -18,6 +18,7 @@ internal static class SlapCli
             SupplyCommand.Create("remove", "destroyed", "Ask a computer to remove a software release"),
             ServiceCommand.Create(),
             ComputerCommand.Create(),
+            CertificateCommand.Create(),
             ConfigureCommand.Create(),
             NodeCommand.Create(),
         };

@@ -135,6 +135,82 @@ public sealed class OnboardingCommandTests : IAsyncLifetime
         Assert.NotEqual(0, list.ExitCode);
     }
 
+    [Fact]
+    public async Task Certificate_list_and_revoke_and_computer_revoke_as_an_administrator()
+    {
+        await app.Services.GetRequiredService<ISlapMaster>().RegisterComputerAsync(new Computer { Reference = "COMP-REV" }, default);
+        var authority = app.Services.GetRequiredService<ICertificateAuthority>();
+        var first = CertificateSerialNumber.Normalize((await authority.IssueAsync(new SlapIdentity(IdentityKind.Computer, "COMP-REV"), default)).SerialNumber);
+        var second = CertificateSerialNumber.Normalize((await authority.IssueAsync(new SlapIdentity(IdentityKind.Computer, "COMP-REV"), default)).SerialNumber);
+        var cfg = await AdminConfigurationAsync();
+
+        var list = await RunAsync("certificate", "list", "computer", "COMP-REV", "--cfg", cfg);
+        Assert.True(list.ExitCode == 0, list.Error);
+        Assert.Contains("Certificates of computer 'COMP-REV': 2", list.Output, StringComparison.Ordinal);
+        Assert.Contains($"{first}  valid", list.Output, StringComparison.Ordinal);
+
+        // One certificate by serial number.
+        var one = await RunAsync("certificate", "revoke", first, "--reason", "key_compromise", "--cfg", cfg);
+        Assert.True(one.ExitCode == 0, one.Error);
+        Assert.Contains($"Revoked certificate {first}", one.Output, StringComparison.Ordinal);
+        var store = app.Services.GetRequiredService<IIdentityStore>();
+        Assert.Equal(RevocationReason.KeyCompromise, (await store.GetCertificateAsync(first, default))!.RevocationReason);
+        Assert.Null((await store.GetCertificateAsync(second, default))!.RevokedAt);
+
+        // Every certificate of the computer: SlapOS's call.
+        var all = await RunAsync("computer", "revoke", "COMP-REV", "--cfg", cfg);
+        Assert.True(all.ExitCode == 0, all.Error);
+        Assert.Contains("certificate(s) of computer 'COMP-REV'", all.Output, StringComparison.Ordinal);
+        Assert.NotNull((await store.GetCertificateAsync(second, default))!.RevokedAt);
+        list = await RunAsync("certificate", "list", "computer", "COMP-REV", "--cfg", cfg, "--json");
+        using (var document = System.Text.Json.JsonDocument.Parse(list.Output))
+        {
+            Assert.All(document.RootElement.GetProperty("result_list").EnumerateArray(), c => Assert.Equal("revoked", c.GetProperty("state").GetString()));
+        }
+
+        // Mistakes get one line and a non-zero exit code.
+        var unknown = await RunAsync("certificate", "revoke", "abc123", "--cfg", cfg);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no certificate with serial number abc123", unknown.Error, StringComparison.Ordinal);
+        var half = await RunAsync("certificate", "revoke", "--kind", "computer", "--cfg", cfg);
+        Assert.Equal(2, half.ExitCode);
+        Assert.Contains("--kind and --reference go together", half.Error, StringComparison.Ordinal);
+        var badReason = await RunAsync("computer", "revoke", "COMP-REV", "--reason", "because", "--cfg", cfg);
+        Assert.Equal(2, badReason.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_person_may_not_revoke_a_computer_they_do_not_own()
+    {
+        await app.Services.GetRequiredService<ISlapMaster>().RegisterComputerAsync(new Computer { Reference = "COMP-NOT-DAVES" }, default);
+        var serial = CertificateSerialNumber.Normalize((await app.Services.GetRequiredService<ICertificateAuthority>()
+            .IssueAsync(new SlapIdentity(IdentityKind.Computer, "COMP-NOT-DAVES"), default)).SerialNumber);
+        var token = await CreateTokenAsync("/slapos.post.v0.person_token", new { person_reference = "dave" });
+        var cfg = Path.Combine(directory, "dave", "slapos-client.cfg");
+        Assert.Equal(0, (await RunAsync("configure", "client", "--person", "dave", "--token", token, "--master-url", mtlsUrl, "--onboarding-url", onboardingUrl, "--cfg", cfg)).ExitCode);
+
+        var refused = await RunAsync("computer", "revoke", "COMP-NOT-DAVES", "--cfg", cfg);
+        var bySerial = await RunAsync("certificate", "revoke", serial, "--cfg", cfg);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("may not", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(1, bySerial.ExitCode);
+        Assert.Null((await app.Services.GetRequiredService<IIdentityStore>().GetCertificateAsync(serial, default))!.RevokedAt);
+    }
+
+    /// <summary>A client configuration with an administrator's certificate, as <c>admin issue</c> would make.</summary>
+    private async Task<string> AdminConfigurationAsync()
+    {
+        var admin = await app.Services.GetRequiredService<ICertificateAuthority>().IssueAsync(new SlapIdentity(IdentityKind.Person, "root", IsAdmin: true), default);
+        var folder = Directory.CreateDirectory(Path.Combine(directory, "admin")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "client.crt"), admin.CertificatePem);
+        await File.WriteAllTextAsync(Path.Combine(folder, "client.key"), admin.PrivateKeyPem);
+        var cfg = Path.Combine(folder, "slapos-client.cfg");
+        await File.WriteAllTextAsync(cfg, $"[slapos]\nmaster_url = {mtlsUrl}\nmaster_ca_file = {CaFile}\n" +
+            $"key_file = {Path.Combine(folder, "client.key")}\ncert_file = {Path.Combine(folder, "client.crt")}\n");
+        return cfg;
+    }
+
     /// <summary>Creates a token as an administrator does: over mutual TLS with an admin certificate.</summary>
     private async Task<string> CreateTokenAsync(string path, object body)
     {

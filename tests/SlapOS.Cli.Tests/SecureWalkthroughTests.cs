@@ -10,7 +10,7 @@ namespace SlapOS.Cli.Tests;
 /// <summary>
 /// The README's secure walkthrough, run as a user would: the sample master host and node host as real processes,
 /// the CLI as a tool (<c>dotnet SlapOS.Cli.dll</c>), mutual TLS on loopback, nothing in-process. From a fresh
-/// master to the hello-web instance's published URL answering.
+/// master to the hello-web instance's published URL answering, then the node's certificate revoked with the CLI and refused.
 /// </summary>
 public sealed class SecureWalkthroughTests : IDisposable
 {
@@ -146,6 +146,62 @@ public sealed class SecureWalkthroughTests : IDisposable
         // Without a certificate the API is out of reach: the handshake fails.
         using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { Timeout = TimeSpan.FromSeconds(10) };
         await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.PostAsync(new Uri($"{api}/slapos.allDocs.WIP.compute_node_list"), new StringContent("{}")));
+
+        // 10. The node's key is stolen: revoke its certificate with the CLI. The master refuses it from its next call on.
+        var nodeCall = $$"""{"kind": "computer", "reference": "COMP-SECURE"}""";
+        using (var before = NodeClient(ssl))
+        using (var accepted = await before.PostAsync(new Uri($"{api}/slapos.allDocs.v0.certificate_list"), new StringContent(nodeCall, System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        var revoked = await SlaposAsync("computer", "revoke", "COMP-SECURE", "--reason", "key_compromise", "--cfg", cfg);
+        Assert.Contains("certificate(s) of computer 'COMP-SECURE'", revoked, StringComparison.Ordinal);
+        Assert.Contains("revoked", await SlaposAsync("certificate", "list", "computer", "COMP-SECURE", "--cfg", cfg), StringComparison.Ordinal);
+
+        // Polled with a bound (nothing measured): a new connection each time, with the node's own files.
+        string? refusal = null;
+        for (var until = DateTime.UtcNow.AddMinutes(1); refusal is null && DateTime.UtcNow < until;)
+        {
+            using var client = NodeClient(ssl);
+            try
+            {
+                using var response = await client.PostAsync(new Uri($"{api}/slapos.allDocs.v0.certificate_list"), new StringContent(nodeCall, System.Text.Encoding.UTF8, "application/json"));
+                refusal = response.StatusCode == HttpStatusCode.Forbidden ? "403 " + await response.Content.ReadAsStringAsync() : null;
+            }
+            catch (HttpRequestException e)
+            {
+                refusal = "handshake refused: " + e.Message;
+            }
+
+            if (refusal is null)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.True(refusal is not null, "the revoked node certificate was still accepted after a minute");
+    }
+
+    /// <summary>An HTTP client presenting the node's certificate (the files <c>slapos node register</c> wrote), trusting only the master's CA.</summary>
+    private static HttpClient NodeClient(string ssl)
+    {
+        var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(ssl, "ca.crt")));
+        using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(ssl, "computer.crt"), Path.Combine(ssl, "computer.key"));
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) =>
+            {
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return presented is not null && chain.Build(presented);
+            },
+        };
+        handler.ClientCertificates.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null));
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
     [Fact]

@@ -40,4 +40,10 @@ public interface IIdentityStore
 
     /// <summary>Certificates revoked at or before <paramref name="now"/> that have not expired yet (what a CRL and a handshake need).</summary>
     Task<IReadOnlyList<CertificateRecord>> ListRevokedCertificatesAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the registry holds an administrator's certificate valid at <paramref name="now"/> (not expired, not revoked):
+    /// a master without one cannot be administered until someone who reads the CA key issues the first.
+    /// </summary>
+    Task<bool> HasValidAdministratorCertificateAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

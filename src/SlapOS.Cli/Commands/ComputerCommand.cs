@@ -66,7 +66,7 @@ internal static class ComputerCommand
             return 0;
         });
 
-        return new Command("computer", "The computers of the cloud") { list, info, Token() };
+        return new Command("computer", "The computers of the cloud") { list, info, Token(), Revoke() };
     }
 
     /// <summary>
@@ -100,5 +100,28 @@ internal static class ComputerCommand
             return 0;
         });
         return token;
+    }
+
+    /// <summary>
+    /// <c>slapos computer revoke COMP-1 [--serial S] [--reason R]</c>: revokes the computer's certificates (all its unexpired
+    /// ones, or one), SlapOS's <c>slapos.remove.v0.compute_node_certificate</c>. The node is refused at its next call.
+    /// </summary>
+    private static Command Revoke()
+    {
+        var reference = new Argument<string>("reference") { Description = "Reference of the computer" };
+        var serial = new Option<string?>("--serial") { Description = "Revoke only the certificate with this serial number (hex)" };
+        var reason = CertificateCommand.ReasonOption();
+        var revoke = new Command("revoke", "Revoke a computer's certificates: its node is refused by every master within seconds") { reference, serial, reason };
+        revoke.SetAction((parseResult, cancellationToken) =>
+        {
+            var body = new JsonObject { ["computer_guid"] = parseResult.GetValue(reference) };
+            if (parseResult.GetValue(serial) is { } given)
+            {
+                body["serial_number"] = given;
+            }
+
+            return CertificateCommand.CallAsync(parseResult, "slapos.remove.v0.compute_node_certificate", body, reason, cancellationToken);
+        });
+        return revoke;
     }
 }

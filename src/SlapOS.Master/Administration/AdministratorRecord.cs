@@ -5,10 +5,10 @@ namespace SlapOS.Master.Administration;
 
 /// <summary>
 /// The journal of administrator certificates made by <c>admin issue</c>: <c>administrators.log</c> in the
-/// certificate authority's directory (<c>SlapOS:Master:Identity:Directory</c>), one line per issue or reuse.
-/// It is how a starting master knows whether a first administrator was ever made. The master only knows the
-/// directory when it comes from configuration; set in code only (or with no configuration at all, as in a
-/// bare service collection), there is no journal and no start-up hint.
+/// certificate authority's directory (<c>SlapOS:Master:Identity:Directory</c>), one line per issue or reuse, for the
+/// operator. It decides nothing: whether an administrator exists is the certificate registry's answer (the start-up
+/// hint reads the store). The master only knows the directory when it comes from configuration; set in code only
+/// (or with no configuration at all, as in a bare service collection), there is no journal.
 /// </summary>
 internal sealed class AdministratorRecord(IConfiguration? configuration = null)
 {
@@ -18,10 +18,6 @@ internal sealed class AdministratorRecord(IConfiguration? configuration = null)
     public string? Path => configuration?["SlapOS:Master:Identity:Directory"] is { Length: > 0 } directory
         ? System.IO.Path.Combine(directory, FileName)
         : null;
-
-    /// <summary>Whether an administrator certificate was ever issued (the journal has an <c>issued</c> line).</summary>
-    public bool HasAdministrator =>
-        Path is { } path && File.Exists(path) && File.ReadLines(path).Any(l => l.Contains(" issued ", StringComparison.Ordinal));
 
     /// <summary>Appends one line: when, what (<c>issued</c> or <c>reused</c>), the person, the serial and the files.</summary>
     public void Append(DateTimeOffset at, string what, string person, string serial, string directory)

@@ -50,6 +50,11 @@ internal static class ComputerPages
             body.Add($"<p class=\"notice\" role=\"status\">{supplied}</p>");
         }
 
+        if (context.Request.Query["revoked"].ToString() is { Length: > 0 } revoked)
+        {
+            body.Add($"<p class=\"notice\" role=\"status\">{revoked}</p>");
+        }
+
         body.Add($"""
             <section aria-labelledby="about"><h2 id="about">About</h2>
             <dl class="attrs"><dt>Reference</dt><dd>{c.Computer.Reference}</dd>{Title(c.Computer, asTerm: true)}
@@ -108,6 +113,7 @@ internal static class ComputerPages
             body.Add($"</tbody></table></div>");
         }
 
+        var certificates = await CertificatePages.ComputerSectionAsync(context, c.Computer.Reference);
         body.Add($"""
             <form class="card" method="post" action="{PortalFormat.ComputerPath(c.Computer.Reference)}/supply">
             <h3>Supply a release</h3>
@@ -116,6 +122,7 @@ internal static class ComputerPages
             <input type="hidden" name="state" value="available">
             <button type="submit">Supply</button></div>
             </form></section>
+            {certificates}
             <section aria-labelledby="usage"><h2 id="usage">Usage, last 7 days</h2>
             """);
         var period = UsagePeriod.Last(7, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());

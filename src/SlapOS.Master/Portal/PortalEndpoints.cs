@@ -35,6 +35,7 @@ internal static class PortalEndpoints
         Get(endpoints, "/computers", ComputerPages.ListAsync);
         Get(endpoints, "/computers/{computer}", ComputerPages.DetailAsync);
         Post(endpoints, "/computers/{computer}/supply", ComputerPages.SupplyAsync);
+        Post(endpoints, "/computers/{computer}/revoke", CertificatePages.RevokeAsync);
         Get(endpoints, "/trees", TreePages.ListAsync);
         Get(endpoints, "/trees/{instance}", TreePages.DetailAsync);
         Get(endpoints, "/request", RequestPage.FormAsync);

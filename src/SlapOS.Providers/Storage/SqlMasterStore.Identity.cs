@@ -81,4 +81,13 @@ internal abstract partial class SqlMasterStore
         var rows = await c.QueryAsync<CertificateRow>(Command("certificate.revoked", new { Now = StoreWords.Micros(now) }, null, cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToRecord())];
     }
+
+    public async Task<bool> HasValidAdministratorCertificateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var c = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await c.QueryFirstOrDefaultAsync<CertificateRow>(Command(
+            Sql["certificate.select"] + " WHERE admin = 1 AND not_after > @Now AND (revoked_at IS NULL OR revoked_at > @Now)",
+            new { Now = StoreWords.Micros(now) }, null, cancellationToken)).ConfigureAwait(false);
+        return row is not null;
+    }
 }

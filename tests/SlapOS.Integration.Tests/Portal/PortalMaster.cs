@@ -91,6 +91,13 @@ public sealed class PortalMaster : IAsyncDisposable
     public Task<IssuedCertificate> IssuePersonCertificateAsync(string person) =>
         _app.Services.GetRequiredService<ICertificateAuthority>().IssueAsync(new SlapIdentity(IdentityKind.Person, person), default);
 
+    /// <summary>A certificate for computer <paramref name="computer"/>, issued by this master's CA (mutual TLS mode).</summary>
+    public Task<IssuedCertificate> IssueComputerCertificateAsync(string computer) =>
+        _app.Services.GetRequiredService<ICertificateAuthority>().IssueAsync(new SlapIdentity(IdentityKind.Computer, computer), default);
+
+    /// <summary>The certificate registry (mutual TLS mode).</summary>
+    public IIdentityStore Identities => _app.Services.GetRequiredService<IIdentityStore>();
+
     public HttpClient Client(bool followRedirects = true) =>
         new(new HttpClientHandler { AllowAutoRedirect = followRedirects }) { BaseAddress = new Uri(Url) };
 

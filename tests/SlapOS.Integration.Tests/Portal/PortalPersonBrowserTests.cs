@@ -67,4 +67,47 @@ public sealed class PortalPersonBrowserTests : IAsyncLifetime
         await Assertions.Expect(Page.GetByText("Owner PERSON-alice")).ToBeVisibleAsync();
         Assert.NotNull(await _master.Master.FindInstanceAsync(PortalMaster.Alice, "alice-blog", default));
     }
+
+    [Fact]
+    public async Task The_owner_revokes_their_computers_certificate_and_may_not_revoke_another_persons()
+    {
+        var mine = await _master.IssueComputerCertificateAsync(PortalMaster.ComputerA);
+        var serial = CertificateSerialNumber.Normalize(mine.SerialNumber);
+        var bobs = await _master.IssueComputerCertificateAsync(PortalMaster.ComputerB);
+        var bobsSerial = CertificateSerialNumber.Normalize(bobs.SerialNumber);
+
+        await Page.GotoAsync(_master.Url + "/portal/computers/" + PortalMaster.ComputerA);
+        var row = Page.GetByRole(AriaRole.Row).Filter(new() { HasText = serial });
+        await Assertions.Expect(row.GetByText("valid", new() { Exact = true })).ToBeVisibleAsync();
+        await row.GetByLabel("Reason").SelectOptionAsync("key_compromise");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke certificate " + serial }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Revoked certificate {serial}");
+        await Assertions.Expect(row.GetByText("revoked", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(row.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        var record = await _master.Identities.GetCertificateAsync(serial, default);
+        Assert.Equal(RevocationReason.KeyCompromise, record!.RevocationReason);
+        Assert.True(record.IsRevokedAt(DateTimeOffset.UtcNow));
+        await _browser.ScreenshotAsync("person-computer-certificates-1280x800");
+
+        // A forged same-origin form for Bob's computer: refused by the JSON API's own rule, and nothing revoked.
+        var response = await Page.APIRequest.PostAsync($"{_master.Url}/portal/computers/{PortalMaster.ComputerB}/revoke", new()
+        {
+            Headers = new Dictionary<string, string> { ["Origin"] = _master.Url.TrimEnd('/') },
+            Form = Page.APIRequest.CreateFormData().Set("serial_number", bobsSerial).Set("reason", "key_compromise"),
+            MaxRedirects = 0,
+        });
+        Assert.Equal(403, response.Status);
+        Assert.Null((await _master.Identities.GetCertificateAsync(bobsSerial, default))!.RevokedAt);
+
+        // Nor a serial of Bob's through her own computer's form.
+        response = await Page.APIRequest.PostAsync($"{_master.Url}/portal/computers/{PortalMaster.ComputerA}/revoke", new()
+        {
+            Headers = new Dictionary<string, string> { ["Origin"] = _master.Url.TrimEnd('/') },
+            Form = Page.APIRequest.CreateFormData().Set("serial_number", bobsSerial),
+            MaxRedirects = 0,
+        });
+        Assert.Equal(404, response.Status);
+        Assert.Null((await _master.Identities.GetCertificateAsync(bobsSerial, default))!.RevokedAt);
+    }
 }

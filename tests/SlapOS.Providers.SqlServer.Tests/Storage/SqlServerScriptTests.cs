@@ -151,6 +151,7 @@ public partial class SqlServerScriptTests
         Assert.Empty(ParseErrors(SqlServer["computer.select"] + " ORDER BY reference"));
         Assert.Empty(ParseErrors(SqlServer["instance.select"] + " WHERE computer_reference = @Computer AND shared = 1 ORDER BY reference"));
         Assert.Empty(ParseErrors(SqlServer["instance.select"] + " WHERE requester_reference = @Requester AND title_hash = CAST(HASHBYTES('SHA2_256', CAST(@Title AS NVARCHAR(1024))) AS BINARY(32)) AND title = @Title"));
+        Assert.Empty(ParseErrors(SqlServer["certificate.select"] + " WHERE admin = 1 AND not_after > @Now AND (revoked_at IS NULL OR revoked_at > @Now)"));
     }
 
     [Fact]

@@ -38,10 +38,18 @@ internal static class CertificateEndpoints
     }
 
     /// <summary>Revokes every unexpired certificate of a subject the caller was already allowed to act on.</summary>
-    public static async Task<object> RevokeSubjectAsync(HttpContext context, JsonElement body, SlapIdentity subject, CancellationToken cancellationToken)
+    public static async Task<object> RevokeSubjectAsync(HttpContext context, JsonElement body, SlapIdentity subject, CancellationToken cancellationToken) =>
+        JsonDocuments.Success(await RevokeAsync(context, subject, JsonDocuments.OptionalString(body, "serial_number"), ReasonOf(body), cancellationToken));
+
+    /// <summary>
+    /// Revokes one certificate of <paramref name="subject"/> (<paramref name="serialNumber"/>), or all its unexpired ones,
+    /// for a caller already allowed to act on it (<see cref="DemandSubjectAsync"/>); answers what was done. The JSON calls
+    /// and the portal's button both come here.
+    /// </summary>
+    internal static async Task<string> RevokeAsync(HttpContext context, SlapIdentity subject, string? serialNumber, RevocationReason reason, CancellationToken cancellationToken)
     {
         var store = context.RequestServices.GetRequiredService<IIdentityStore>();
-        if (JsonDocuments.OptionalString(body, "serial_number") is { } given)
+        if (serialNumber is { } given)
         {
             var serial = CertificateSerialNumber.Normalize(given);
             var certificate = await store.GetCertificateAsync(serial, cancellationToken);
@@ -50,12 +58,12 @@ internal static class CertificateEndpoints
                 throw new SlapException(SlapErrorKind.NotFound, $"{Describe(subject)} has no certificate with serial number {serial}");
             }
 
-            await store.RevokeCertificateAsync(serial, Now(context), ReasonOf(body), cancellationToken);
-            return JsonDocuments.Success($"Revoked certificate {serial}");
+            await store.RevokeCertificateAsync(serial, Now(context), reason, cancellationToken);
+            return $"Revoked certificate {serial}";
         }
 
-        var count = await store.RevokeCertificatesAsync(subject.Kind, subject.Reference, null, Now(context), ReasonOf(body), cancellationToken);
-        return JsonDocuments.Success(string.Create(CultureInfo.InvariantCulture, $"Revoked {count} certificate(s) of {Describe(subject)}"));
+        var count = await store.RevokeCertificatesAsync(subject.Kind, subject.Reference, null, Now(context), reason, cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture, $"Revoked {count} certificate(s) of {Describe(subject)}");
     }
 
     /// <summary><c>slapos.remove.v0.person_certificate</c>: a person revokes their own certificates; an administrator anyone's.</summary>
@@ -79,9 +87,8 @@ internal static class CertificateEndpoints
             _ => throw new SlapValidationException("kind", "must be computer, partition, person or master"),
         };
         var subject = new SlapIdentity(kind, SlapReference.ValidateTitle(JsonDocuments.RequiredString(body, "reference"), "reference", SlapReference.MaxReferenceLength));
-        await DemandSubjectAsync(context, subject, cancellationToken);
         var now = Now(context);
-        var certificates = await context.RequestServices.GetRequiredService<IIdentityStore>().ListCertificatesAsync(subject.Kind, subject.Reference, cancellationToken);
+        var certificates = await ListSubjectAsync(context, subject, cancellationToken);
         return JsonDocuments.ResultList(certificates.Select(c => new Dictionary<string, object?>
         {
             ["serial_number"] = c.SerialNumber,
@@ -90,9 +97,20 @@ internal static class CertificateEndpoints
             ["issued_at"] = c.IssuedAt.ToString("O", CultureInfo.InvariantCulture),
             ["revoked_at"] = c.RevokedAt?.ToString("O", CultureInfo.InvariantCulture),
             ["revocation_reason"] = c.RevocationReason?.ToString(),
-            ["state"] = c.IsRevokedAt(now) ? "revoked" : c.NotAfter <= now ? "expired" : "valid",
+            ["state"] = StateOf(c, now),
         }));
     }
+
+    /// <summary>The certificates of a subject the caller may act on (else 403), newest first: the JSON list and the portal.</summary>
+    internal static async Task<IReadOnlyList<CertificateRecord>> ListSubjectAsync(HttpContext context, SlapIdentity subject, CancellationToken cancellationToken)
+    {
+        await DemandSubjectAsync(context, subject, cancellationToken);
+        return await context.RequestServices.GetRequiredService<IIdentityStore>().ListCertificatesAsync(subject.Kind, subject.Reference, cancellationToken);
+    }
+
+    /// <summary>A certificate's state word at <paramref name="now"/>: <c>valid</c>, <c>revoked</c> or <c>expired</c>.</summary>
+    internal static string StateOf(CertificateRecord certificate, DateTimeOffset now) =>
+        certificate.IsRevokedAt(now) ? "revoked" : certificate.NotAfter <= now ? "expired" : "valid";
 
     /// <summary>
     /// Who may revoke (or list) a subject's certificates: whoever may act on the subject — a computer itself, its owner;
@@ -124,7 +142,10 @@ internal static class CertificateEndpoints
         }
     }
 
-    private static RevocationReason ReasonOf(JsonElement body) => JsonDocuments.OptionalString(body, "reason") switch
+    private static RevocationReason ReasonOf(JsonElement body) => ParseReason(JsonDocuments.OptionalString(body, "reason"));
+
+    /// <summary>The reason words of the revocation calls (the CRL reason codes), also the portal's choices.</summary>
+    internal static RevocationReason ParseReason(string? reason) => reason switch
     {
         null or "unspecified" => RevocationReason.Unspecified,
         "key_compromise" => RevocationReason.KeyCompromise,
