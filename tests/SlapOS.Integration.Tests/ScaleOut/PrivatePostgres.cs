@@ -54,6 +54,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         await server.AsPostgresAsync("chown", "postgres:postgres", server.DataDirectory, root: true);
         await server.AsPostgresAsync(Bin + "/pg_basebackup", "-D", server.DataDirectory, "-d",
             $"host=127.0.0.1 port={primary.Port} user=postgres application_name={applicationName}", "-R", "-X", "stream", "--no-sync");
+        await server.AsPostgresAsync("chmod", "700", server.DataDirectory); // PostgreSQL refuses a data directory others may read
         await server.StartAgainAsync();
         return server;
     }

@@ -34,8 +34,9 @@ public sealed class ReplicatedFailoverTests(ITestOutputHelper output)
         // What an operator gives every master: both servers, and "connect to the one that is primary".
         var connectionString = $"Host=127.0.0.1:{primary.Port},127.0.0.1:{standby.Port};Username=postgres;Database=postgres;"
             + "Target Session Attributes=primary;Host Recheck Seconds=1;Timeout=3;Command Timeout=10";
-        await using var a = await SharedStoreMaster.StartAsync(m => m.UsePostgreSql(connectionString));
-        await using var b = await SharedStoreMaster.StartAsync(m => m.UsePostgreSql(connectionString));
+        using var log = new ErrorLogRecorder();
+        await using var a = await SharedStoreMaster.StartAsync(m => m.UsePostgreSql(connectionString), log: log);
+        await using var b = await SharedStoreMaster.StartAsync(m => m.UsePostgreSql(connectionString), log: log);
         await a.FormatAsync(Computer, Partitions);
         SharedStoreMaster[] masters = [a, b];
 
@@ -114,6 +115,11 @@ public sealed class ReplicatedFailoverTests(ITestOutputHelper output)
         output.WriteLine($"postmaster {pid} killed after {beforeKill} acknowledged; promoted {(promotedAt - killedAt).TotalSeconds:F1} s later; "
             + $"first acknowledgement after the kill {(firstAfterKill - killedAt).TotalSeconds:F1} s after it; longest gap between acknowledgements {longestGap.TotalSeconds:F1} s");
         output.WriteLine($"statuses: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; {acknowledged.Count} acknowledged in all");
+
+        foreach (var entry in log.Entries.Where(e => !e.Contains("answered 503", StringComparison.Ordinal)).Take(20))
+        {
+            output.WriteLine(entry);
+        }
 
         Assert.Equal([200, 503], statuses.Keys.Order());
         Assert.Equal(0, missingRetryAfter);
