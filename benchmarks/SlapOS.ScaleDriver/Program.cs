@@ -10,6 +10,7 @@ const string Usage = """
       contention         two master processes on one PostgreSQL --postgres <cs> [--clients 16] [--computers 20] [--partitions 100]
       usage              usage documents into the store [--computers 1000] [--partitions 100] [--clients 4] [--api json,xml]
       node-converge      one node with native providers [--partitions 100] [--parallelism 1] [--release <software.cfg>]
+      wake-up            a node long-polling master A, its instance changed through master B --postgres <cs> [--changes 200]
     """;
 
 if (args.Length == 0)
@@ -28,6 +29,7 @@ return args[0] switch
     "contention" => await ContentionScenario.RunAsync(options),
     "node-converge" => await NodeConvergeScenario.RunAsync(options),
     "usage" => await UsageScenario.RunAsync(options),
+    "wake-up" => await WakeUpScenario.RunAsync(options),
     "serve" => await MasterServer.RunAsync(options),
     _ => Fail(),
 };
