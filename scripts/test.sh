@@ -20,6 +20,7 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 [ -x /usr/sbin/useradd ] || need+=(passwd)
+command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]}"
@@ -31,7 +32,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # Debian starts supervisord and postgresql as services on install; the tests start private ones.
-command -v service >/dev/null 2>&1 && { service supervisor stop >/dev/null 2>&1; service postgresql stop >/dev/null 2>&1; } || true
+command -v service >/dev/null 2>&1 && { service supervisor stop >/dev/null 2>&1; service postgresql stop >/dev/null 2>&1; service haproxy stop >/dev/null 2>&1; } || true
 
 # 2. A throwaway PostgreSQL on 127.0.0.1 and an unusual port.
 work=$(mktemp -d /tmp/slapos-tests.XXXXXX)

@@ -12,6 +12,7 @@ const string Usage = """
       node-converge      one node with native providers [--partitions 100] [--parallelism 1] [--release <software.cfg>]
       binary-cache       build vs install from the binary cache [--sources 40] [--payload-mib 32] [--runs 3]
       request-paths      JSON v0 requests pinned to computers of different sizes [--layouts 10x100,1x100,1x1000] [--requests 1000] [--postgres <cs>]
+      wake-up            a node long-polling master A, its instance changed through master B --postgres <cs> [--changes 200]
     """;
 
 if (args.Length == 0)
@@ -31,6 +32,7 @@ return args[0] switch
     "node-converge" => await NodeConvergeScenario.RunAsync(options),
     "usage" => await UsageScenario.RunAsync(options),
     "request-paths" => await RequestPathsScenario.RunAsync(options),
+    "wake-up" => await WakeUpScenario.RunAsync(options),
     "serve" => await MasterServer.RunAsync(options),
     "binary-cache" => await BinaryCacheScenario.RunAsync(options),
     _ => Fail(),

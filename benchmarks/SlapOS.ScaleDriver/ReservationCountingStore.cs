@@ -20,7 +20,9 @@ public class ReservationCountingStore : DispatchProxy
 
     public static IMasterStore Wrap(IMasterStore inner)
     {
-        var proxy = Create<IMasterStore, ReservationCountingStore>();
+        // The proxy must stay a change feed too: the master's change listener finds the feed on the store, and without
+        // it no change made through another master wakes this one's long-polls (found by the wake-up scenario).
+        var proxy = Create<ICountedMasterStore, ReservationCountingStore>();
         ((ReservationCountingStore)(object)proxy)._inner = inner;
         return proxy;
     }

@@ -105,6 +105,20 @@ public sealed class ScaleDriverSmokeTests
         Assert.Contains("double allocations: 0", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Wake_up_across_two_masters_answers_every_change_as_changed()
+    {
+        var postgres = Environment.GetEnvironmentVariable("SLAPOS_TEST_POSTGRES") is { Length: > 0 } value
+            ? new NpgsqlConnectionStringBuilder(value) { Database = "postgres" }.ConnectionString
+            : throw new InvalidOperationException("SLAPOS_TEST_POSTGRES is not set: run the suite with scripts/test.sh, which starts PostgreSQL.");
+
+        var (exit, output) = await RunAsync("wake-up", "--postgres", postgres, "--changes", "5");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("| 5 | ", output, StringComparison.Ordinal);
+        Assert.Contains("answered changed=false: 0", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -35,10 +35,15 @@ internal sealed class SharedStoreMaster : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a master on the store chosen by <paramref name="store"/> (e.g. <c>m =&gt; m.UseSqlite(path)</c>).</summary>
-    public static async Task<SharedStoreMaster> StartAsync(Action<ISlapOSMasterBuilder> store, int port = 0, Action<WebApplication>? map = null, Action<Microsoft.Extensions.Configuration.IConfiguration>? configure = null)
+    public static async Task<SharedStoreMaster> StartAsync(Action<ISlapOSMasterBuilder> store, int port = 0, Action<WebApplication>? map = null, Action<Microsoft.Extensions.Configuration.IConfiguration>? configure = null, ILoggerProvider? log = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (log is not null)
+        {
+            builder.Logging.AddProvider(log);
+        }
+
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
         configure?.Invoke(builder.Configuration);

@@ -22,6 +22,9 @@ internal static class StoreOutage
     /// <summary>The error's <c>type</c> in JSON answers.</summary>
     public const string ErrorType = "store-unavailable";
 
+    /// <summary>Npgsql's message when a multi-host data source tried no host (each recently down or a standby).</summary>
+    private const string NpgsqlNoSuitableHost = "No suitable host was found";
+
     private const string Message = "The SlapOS master's database is unreachable for now; nothing was changed by this request unless it was acknowledged before. Retry later.";
 
     /// <summary>Runs <paramref name="next"/>; a lost store becomes a 503 with Retry-After.</summary>
@@ -66,6 +69,11 @@ internal static class StoreOutage
                 // Npgsql and SqlClient say which of their errors are transient: lost connections, no primary,
                 // a server shutting down or starting, deadlock victims beyond the store's own retries.
                 case DbException { IsTransient: true }:
+                    return true;
+                // Npgsql with several hosts, when it recently found each one down or not the primary (Host Recheck
+                // Seconds) and so tried none: a failover under way, not marked transient (found by ReplicatedFailoverTests).
+                case DbException db when db.GetType().Name == "NpgsqlException" && db.InnerException is null
+                    && db.Message.StartsWith(NpgsqlNoSuitableHost, StringComparison.Ordinal):
                     return true;
                 case AggregateException aggregate when aggregate.InnerExceptions.Any(IsStoreLost):
                     return true;
