@@ -161,6 +161,15 @@ public sealed class CgroupManager : INodeManager
             WriteIfExists(memory, "memory.memsw.limit_in_bytes", "-1");
             Write(memory, "memory.limit_in_bytes", value);
             WriteIfExists(memory, "memory.memsw.limit_in_bytes", value);
+            try
+            {
+                // Processes are placed after they started: their pages move with them, so the limit and usage count them.
+                WriteIfExists(memory, "memory.move_charge_at_immigrate", "3");
+            }
+            catch (IOException)
+            {
+                // Kernels that dropped charge moving: only what the process takes from now on counts.
+            }
         }
 
         if (Hierarchy.Partition("pids", reference) is { } pids)

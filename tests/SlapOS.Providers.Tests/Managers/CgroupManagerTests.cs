@@ -126,7 +126,13 @@ public sealed class CgroupManagerTests : IDisposable
             o.Defaults.CpuWeight = 200;
         });
         var manager = node.Manager;
-        var busy = Start("sh", "-c", "while :; do :; done");
+        // Memory taken before the move stays charged where it was on v1: it takes 16 MiB once in its cgroup, then spins.
+        var busy = Start("python3", "-c",
+            "import time\n" +
+            "while not open('/proc/self/cgroup').read().replace('\\n', ' ').count('/m19busy '): time.sleep(0.01)\n" +
+            "b = bytearray(16 * 1024 * 1024)\n" +
+            "for i in range(0, len(b), 4096): b[i] = 1\n" +
+            "while True: pass\n");
         var partition = Partition("m19busy", busy.Id);
         try
         {
@@ -139,8 +145,8 @@ public sealed class CgroupManagerTests : IDisposable
 
             NodeManagerUsage? usage = null;
             await Eventually.UntilAsync(
-                async () => (usage = await manager.ReportAsync(partition, CancellationToken.None)) is { CpuSeconds: > 0 },
-                "the busy loop used CPU",
+                async () => (usage = await manager.ReportAsync(partition, CancellationToken.None)) is { CpuSeconds: > 0, MemoryBytes: > 16 * MiB },
+                "the busy loop used CPU and its 16 MiB",
                 TimeSpan.FromMinutes(1));
             Assert.Equal(1, usage!.ProcessCount);
             Assert.True(usage.MemoryBytes > 0, $"memory {usage.MemoryBytes}");
