@@ -25,4 +25,22 @@ public static class NodeManagerProvidersSlaveBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CgroupManagerOptions>, CgroupManagerOptionsValidator>());
         return builder.AddNodeManager<CgroupManager>();
     }
+
+    /// <summary>
+    /// Adds the device permission manager (needs root): partitions get the allowed devices they list in
+    /// <c>.slapos-disk-permission</c>, taken back at destruction. Options are bound from
+    /// <c>SlapOS:Slave:Managers:Devperm</c>, then <paramref name="configure"/> applies, and they are validated at start-up.
+    /// </summary>
+    public static ISlapOSSlaveBuilder UseDevpermManager(this ISlapOSSlaveBuilder builder, Action<DevpermManagerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<DevpermManagerOptions>().BindConfiguration(DevpermManagerOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DevpermManagerOptions>, DevpermManagerOptionsValidator>());
+        return builder.AddNodeManager<DevpermManager>();
+    }
 }
