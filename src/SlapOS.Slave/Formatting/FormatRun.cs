@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SlapOS.Slave.Agent;
+using SlapOS.Slave.Managers;
 
 namespace SlapOS.Slave.Formatting;
 
@@ -14,6 +15,7 @@ internal sealed class FormatRun(
     NodeLayout layout,
     IOptions<SlapOSSlaveOptions> options,
     SlapOS.Slave.Identity.ComputerCertificateRenewal renewal,
+    NodeManagers managers,
     ILogger<FormatRun> logger)
 {
     private const string Command = "format";
@@ -28,12 +30,29 @@ internal sealed class FormatRun(
         busy.UnionWith(LocallyDeployedPartitions());
         progress?.Report(new NodeProgress(Command, layout.ComputerReference, "formatting"));
         var partitions = await formatter.FormatAsync(layout.ToPartitionLayout(busy), cancellationToken).ConfigureAwait(false);
+        NodeItemOutcome? managerFailure = null;
+        try
+        {
+            await managers.FormatAsync(new NodeManagerComputer { ComputerReference = layout.ComputerReference, InstanceRoot = layout.InstanceRoot, Partitions = partitions }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NodeManagerException ex)
+        {
+            // The partitions exist: they are still uploaded; the managers' failure is the run's.
+            managerFailure = new NodeItemOutcome("managers", NodeItemStatus.Failed, ex.Message);
+        }
+
         progress?.Report(new NodeProgress(Command, layout.ComputerReference, "uploading"));
         await master.ReportFormatAsync(
             new ComputerFormat(layout.ComputerReference, options.Value.ComputerAddress, options.Value.ComputerNetmask, partitions),
             cancellationToken).ConfigureAwait(false);
         logger.Formatted(partitions.Count);
-        return NodeRunResult.FromOutcomes(partitions.Select(p => new NodeItemOutcome(p.Reference, NodeItemStatus.Done)).ToList());
+        var outcomes = partitions.Select(p => new NodeItemOutcome(p.Reference, NodeItemStatus.Done)).ToList();
+        if (managerFailure is not null)
+        {
+            outcomes.Add(managerFailure);
+        }
+
+        return NodeRunResult.FromOutcomes(outcomes);
     }
 
     private async Task<IEnumerable<string>> BusyOnMasterAsync(CancellationToken cancellationToken)

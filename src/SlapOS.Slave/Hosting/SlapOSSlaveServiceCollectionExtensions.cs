@@ -37,6 +37,7 @@ public static class SlapOSSlaveServiceCollectionExtensions
         services.TryAddSingleton<ConnectionPublisher>();
         services.TryAddSingleton<CrashBangRegistry>();
         services.TryAddSingleton<CrashBangWatcher>();
+        services.TryAddSingleton<SlapOS.Slave.Managers.NodeManagers>();
         services.TryAddSingleton<FormatRun>();
         services.TryAddSingleton<SoftwareRun>();
         services.TryAddSingleton<InstanceRun>();

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SlapOS.Slave.Agent;
+using SlapOS.Slave.Managers;
 using SlapOS.Slave.Promises;
 
 namespace SlapOS.Slave.Instances;
@@ -20,6 +21,7 @@ internal sealed class InstanceRun(
     ConnectionPublisher connections,
     CrashBangRegistry crashes,
     NodeLayout layout,
+    NodeManagers managers,
     IOptions<SlapOSSlaveOptions> options,
     IOptions<SlapMasterClientOptions> clientOptions,
     TimeProvider time,
@@ -152,6 +154,11 @@ internal sealed class InstanceRun(
 
         var user = layout.UserFor(reference);
         var (keyFile, certificateFile) = await EnsureCertificateAsync(partition, partitionPath, user, cancellationToken).ConfigureAwait(false);
+        if (managers.Any)
+        {
+            await managers.BeforeInstanceAsync(await managers.PartitionAsync(reference, partition, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+
         progress?.Report(new NodeProgress(Command, reference, "deploying"));
         logger.PartitionDeploying(reference, timestamp.ToString());
         var result = await installer.DeployInstanceAsync(
@@ -179,6 +186,12 @@ internal sealed class InstanceRun(
         else
         {
             await supervisor.StopGroupAsync(reference, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (managers.Any)
+        {
+            // After the start: the manager sees the processes to place (in cgroups, on cores).
+            await managers.AfterInstanceAsync(await managers.PartitionAsync(reference, partition, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
         await connections.PublishAsync(partition, partitionPath, result, cancellationToken).ConfigureAwait(false);
@@ -244,11 +257,15 @@ internal sealed class InstanceRun(
         return new NodeItemOutcome(reference, NodeItemStatus.Skipped, "destruction requested: stopped; the report run wipes it");
     }
 
-    private async Task ReportErrorAsync(string reference, string message, CancellationToken cancellationToken)
+    private Task ReportErrorAsync(string reference, string message, CancellationToken cancellationToken) =>
+        ReportErrorAsync(master, layout.ComputerReference, reference, message, logger, cancellationToken);
+
+    /// <summary>Tells the master a partition is in error; a refusal is logged, an unreachable master propagates.</summary>
+    internal static async Task ReportErrorAsync(ISlapMasterClient master, string computerReference, string reference, string message, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            await master.ReportInstanceStateAsync(layout.ComputerReference, reference, ReportedState.Error, message, cancellationToken).ConfigureAwait(false);
+            await master.ReportInstanceStateAsync(computerReference, reference, ReportedState.Error, message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not MasterUnreachableException and not OperationCanceledException)
         {

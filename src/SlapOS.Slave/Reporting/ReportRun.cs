@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SlapOS.Slave.Agent;
 using SlapOS.Slave.Instances;
+using SlapOS.Slave.Managers;
 using SlapOS.Slave.Processes;
 using SlapOS.Slave.Usage;
 
@@ -21,6 +22,7 @@ internal sealed class ReportRun(
     ExecutableRunner runner,
     CrashBangRegistry crashes,
     NodeLayout layout,
+    NodeManagers managers,
     IOptions<SlapOSSlaveOptions> options,
     TimeProvider time,
     SlapOS.Slave.Identity.ComputerCertificateRenewal renewal,
@@ -45,7 +47,16 @@ internal sealed class ReportRun(
             progress?.Report(new NodeProgress(Command, partition.PartitionReference, "measuring"));
             try
             {
-                records.Add(await MeasureAsync(partition, processes, start, end, cancellationToken).ConfigureAwait(false));
+                var (record, managerError) = await MeasureAsync(partition, processes, start, end, cancellationToken).ConfigureAwait(false);
+                records.Add(record);
+                if (managerError is not null)
+                {
+                    // A manager saw something wrong with the partition (the kernel killed a process over its memory
+                    // limit…): the master is told, as for a failed deployment; its usage is still recorded.
+                    logger.PartitionFailed(partition.PartitionReference, managerError);
+                    outcomes.Add(new NodeItemOutcome(partition.PartitionReference, NodeItemStatus.Failed, managerError.Message));
+                    await InstanceRun.ReportErrorAsync(master, layout.ComputerReference, partition.PartitionReference, managerError.Message, logger, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -94,12 +105,33 @@ internal sealed class ReportRun(
         return NodeRunResult.FromOutcomes(outcomes) with { NewestTimestamp = InstanceRun.Newest(document) };
     }
 
-    private async Task<UsageRecord> MeasureAsync(PartitionInstance partition, ProcessTable processes, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    private async Task<(UsageRecord Record, NodeManagerException? ManagerError)> MeasureAsync(PartitionInstance partition, ProcessTable processes, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
         var reference = partition.PartitionReference;
         var path = layout.PartitionPath(reference);
         var status = await supervisor.GetStatusAsync(reference, cancellationToken).ConfigureAwait(false);
-        var usage = processes.Measure(status.Where(s => s.ProcessId is not null).Select(s => s.ProcessId!.Value));
+        var roots = status.Where(s => s.ProcessId is not null).Select(s => s.ProcessId!.Value).ToList();
+        var usage = processes.Measure(roots);
+        NodeManagerException? managerError = null;
+        if (managers.Any)
+        {
+            try
+            {
+                var managed = await managers.ReportAsync(
+                    await managers.PartitionAsync(reference, partition, cancellationToken, processes.Tree(roots)).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+                if (managed is not null)
+                {
+                    // The manager counts exactly (a cgroup holds every process of the partition, dead ones' CPU included).
+                    usage = new ProcessUsage(managed.CpuSeconds, managed.MemoryBytes, managed.ProcessCount);
+                }
+            }
+            catch (NodeManagerException ex)
+            {
+                managerError = ex;
+            }
+        }
+
         var user = layout.UserFor(reference);
         foreach (var script in PartitionExecutables.List(path, PartitionExecutables.ReportFolder))
         {
@@ -110,7 +142,7 @@ internal sealed class ReportRun(
             }
         }
 
-        return new UsageRecord
+        return (new UsageRecord
         {
             ComputerReference = layout.ComputerReference,
             PartitionReference = reference,
@@ -121,7 +153,7 @@ internal sealed class ReportRun(
             MemoryBytes = usage.MemoryBytes,
             ProcessCount = usage.ProcessCount,
             DiskBytes = DiskUsage.Measure(path),
-        };
+        }, managerError);
     }
 
     private async Task<NodeItemOutcome> DestroyAsync(string reference, IReadOnlyList<string> busy, CancellationToken cancellationToken)
@@ -129,14 +161,36 @@ internal sealed class ReportRun(
         try
         {
             var path = layout.PartitionPath(reference);
+            NodeManagerPartition? managed = null;
+            string? managerFailure = null;
+            if (managers.Any)
+            {
+                managed = await managers.PartitionAsync(reference, null, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await managers.BeforeDestroyAsync(managed, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NodeManagerException ex)
+                {
+                    // A pre-destroy script failed or timed out: said in the outcome and the log; the destruction goes on.
+                    managerFailure = ex.Message;
+                    logger.DestroyManagerFailed(reference, ex.Message);
+                }
+            }
+
             await supervisor.StopGroupAsync(reference, cancellationToken).ConfigureAwait(false);
             await supervisor.RemoveGroupAsync(reference, cancellationToken).ConfigureAwait(false);
             await formatter.WipeAsync(layout.ToPartitionLayout(busy), reference, cancellationToken).ConfigureAwait(false);
             PartitionTimestamp.Delete(path);
             crashes.Forget(reference);
+            if (managed is not null)
+            {
+                await managers.AfterDestroyAsync(managed with { ProcessIds = [] }, cancellationToken).ConfigureAwait(false);
+            }
+
             await master.ReportInstanceStateAsync(layout.ComputerReference, reference, ReportedState.Destroyed, null, cancellationToken).ConfigureAwait(false);
             logger.PartitionDestroyed(reference);
-            return new NodeItemOutcome(reference, NodeItemStatus.Done, "destroyed");
+            return new NodeItemOutcome(reference, NodeItemStatus.Done, managerFailure is null ? "destroyed" : "destroyed; " + managerFailure);
         }
         catch (Exception ex) when (ex is not MasterUnreachableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {

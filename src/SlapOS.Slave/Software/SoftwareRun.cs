@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SlapOS.Slave.Agent;
+using SlapOS.Slave.Managers;
 
 namespace SlapOS.Slave.Software;
 
@@ -12,6 +13,7 @@ internal sealed class SoftwareRun(
     ISlapMasterClient master,
     ISoftwareInstaller installer,
     NodeLayout layout,
+    NodeManagers managers,
     ILogger<SoftwareRun> logger)
 {
     private const string Command = "software";
@@ -70,7 +72,10 @@ internal sealed class SoftwareRun(
         progress?.Report(new NodeProgress(Command, url, "building"));
         logger.SoftwareBuilding(url);
         await master.ReportSoftwareInstallationAsync(layout.ComputerReference, url, SoftwareInstallationState.Building, null, cancellationToken).ConfigureAwait(false);
+        var managed = new NodeManagerSoftware { ComputerReference = layout.ComputerReference, Build = build };
+        await managers.BeforeSoftwareAsync(managed, cancellationToken).ConfigureAwait(false);
         await installer.InstallSoftwareAsync(build, cancellationToken).ConfigureAwait(false);
+        await managers.AfterSoftwareAsync(managed, cancellationToken).ConfigureAwait(false);
         await master.ReportSoftwareInstallationAsync(layout.ComputerReference, url, SoftwareInstallationState.Available, null, cancellationToken).ConfigureAwait(false);
         logger.SoftwareAvailable(url);
         return new NodeItemOutcome(url, NodeItemStatus.Done, "installed");

@@ -46,6 +46,33 @@ internal sealed class ProcessTable
         return table;
     }
 
+    /// <summary>The processes <paramref name="rootIds"/> that exist and all their descendants.</summary>
+    public IReadOnlyList<int> Tree(IEnumerable<int> rootIds)
+    {
+        var seen = new List<int>();
+        var visited = new HashSet<int>();
+        var pending = new Stack<int>(rootIds.Where(_entries.ContainsKey));
+        while (pending.Count > 0)
+        {
+            var pid = pending.Pop();
+            if (!visited.Add(pid))
+            {
+                continue;
+            }
+
+            seen.Add(pid);
+            if (_children.TryGetValue(pid, out var children))
+            {
+                foreach (var child in children)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return seen;
+    }
+
     /// <summary>The usage of the processes <paramref name="rootIds"/> and all their descendants.</summary>
     public ProcessUsage Measure(IEnumerable<int> rootIds)
     {

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SlapOS.Providers.Managers;
+
+namespace SlapOS;
+
+/// <summary>Registers the kernel-backed node managers (cgroups and exclusive cores, device permissions).</summary>
+public static class NodeManagerProvidersSlaveBuilderExtensions
+{
+    /// <summary>
+    /// Adds the cgroup manager (needs root): per-partition memory, pids and CPU weight limits, exclusive cores, exact
+    /// usage. Options are bound from <c>SlapOS:Slave:Managers:Cgroup</c>, then <paramref name="configure"/> applies,
+    /// and they are validated at start-up.
+    /// </summary>
+    public static ISlapOSSlaveBuilder UseCgroupManager(this ISlapOSSlaveBuilder builder, Action<CgroupManagerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<CgroupManagerOptions>().BindConfiguration(CgroupManagerOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CgroupManagerOptions>, CgroupManagerOptionsValidator>());
+        return builder.AddNodeManager<CgroupManager>();
+    }
+
+    /// <summary>
+    /// Adds the device permission manager (needs root): partitions get the allowed devices they list in
+    /// <c>.slapos-disk-permission</c>, taken back at destruction. Options are bound from
+    /// <c>SlapOS:Slave:Managers:Devperm</c>, then <paramref name="configure"/> applies, and they are validated at start-up.
+    /// </summary>
+    public static ISlapOSSlaveBuilder UseDevpermManager(this ISlapOSSlaveBuilder builder, Action<DevpermManagerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<DevpermManagerOptions>().BindConfiguration(DevpermManagerOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DevpermManagerOptions>, DevpermManagerOptionsValidator>());
+        return builder.AddNodeManager<DevpermManager>();
+    }
+}
