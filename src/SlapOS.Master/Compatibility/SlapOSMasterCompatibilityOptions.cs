@@ -4,9 +4,8 @@ namespace SlapOS.Master;
 public sealed class SlapOSMasterCompatibilityOptions
 {
     /// <summary>
-    /// The profile; unset means <see cref="CompatibilityProfile.Slapproxy"/> in the insecure loopback mode (what
-    /// slapproxy's users run) and <see cref="CompatibilityProfile.Strict"/> with mutual TLS. Mutual TLS refuses the
-    /// slapproxy profile: its refusals are part of its authorization.
+    /// The profile; unset means <see cref="CompatibilityProfile.Strict"/>. The slapproxy profile is opted into, in the
+    /// insecure loopback mode only. Mutual TLS refuses the slapproxy profile: its refusals are part of its authorization.
     /// </summary>
     public CompatibilityProfile? Profile { get; set; }
 

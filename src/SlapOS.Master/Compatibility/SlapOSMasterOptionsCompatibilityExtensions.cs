@@ -8,7 +8,7 @@ public static class SlapOSMasterOptionsCompatibilityExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Compatibility.Profile
-            ?? (options.Security.Mode == SlapOSSecurityMode.InsecureLoopback ? CompatibilityProfile.Slapproxy : CompatibilityProfile.Strict);
+            ?? CompatibilityProfile.Strict;
     }
 
     /// <summary>Whether the slapproxy profile is in effect.</summary>
