@@ -59,7 +59,7 @@ public sealed class RequestSemanticsTests : IDisposable
     [Fact]
     public async Task An_identical_re_request_writes_nothing()
     {
-        _store.FindInstanceAsync("root", "db", Arg.Any<CancellationToken>()).Returns(Existing());
+        _store.FindInstanceAsync("root", "db", false, Arg.Any<CancellationToken>()).Returns(Existing());
 
         var result = await Master().RequestAsync(new InstanceRequest { Title = "db", SoftwareReleaseUrl = Release, Parameters = new Dictionary<string, string> { ["size"] = "10" }, Sla = new Dictionary<string, string> { ["computer_guid"] = "COMP-9" } }, default);
 
@@ -71,7 +71,7 @@ public sealed class RequestSemanticsTests : IDisposable
     [Fact]
     public async Task A_changed_parameter_bumps_the_timestamp_from_the_time_provider_and_retries_a_concurrent_change()
     {
-        _store.FindInstanceAsync("root", "db", Arg.Any<CancellationToken>()).Returns(Existing());
+        _store.FindInstanceAsync("root", "db", false, Arg.Any<CancellationToken>()).Returns(Existing());
         _store.GetInstanceAsync("SOFTINST-1", Arg.Any<CancellationToken>()).Returns(Existing() with { Version = 5 });
         _store.TryUpdateInstanceAsync(Arg.Is<SoftwareInstance>(i => i.Version == 4), Arg.Any<CancellationToken>()).Returns((SoftwareInstance?)null);
         _store.TryUpdateInstanceAsync(Arg.Is<SoftwareInstance>(i => i.Version == 5), Arg.Any<CancellationToken>()).Returns(call => call.Arg<SoftwareInstance>() with { Version = 6 });
@@ -86,7 +86,7 @@ public sealed class RequestSemanticsTests : IDisposable
     [Fact]
     public async Task A_lost_creation_race_is_served_as_a_re_request()
     {
-        _store.FindInstanceAsync("root", "db", Arg.Any<CancellationToken>()).Returns((SoftwareInstance?)null, Existing());
+        _store.FindInstanceAsync("root", "db", false, Arg.Any<CancellationToken>()).Returns((SoftwareInstance?)null, Existing());
         _store.ListAllocationCandidatesAsync(Release, Arg.Any<CancellationToken>()).Returns([AllocationPipelineTests.Candidate("COMP-1", 1)]);
         _store.TryReservePartitionAsync("COMP-1", Arg.Any<SoftwareInstance>(), Arg.Any<CancellationToken>())
             .Returns<SoftwareInstance?>(_ => throw new SlapException(SlapErrorKind.Conflict, "duplicate"));
