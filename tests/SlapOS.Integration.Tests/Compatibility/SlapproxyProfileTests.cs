@@ -78,24 +78,6 @@ public sealed class SlapproxyProfileTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_partition_holding_no_instance_requests_at_the_top_level()
-    {
-        var lenient = await StartAsync(new SlapproxyProfileMaster());
-        var strict = await StartAsync(new LoopbackMaster());
-        await lenient.FormatAsync(Default, 2);
-        var strictComputer = LoopbackMaster.NewComputer();
-        await strict.FormatAsync(strictComputer, 2);
-
-        var answer = await lenient.RequestXmlAsync("MyInstance", requester: (Default, "slappart1"));
-        var refused = await strict.RequestXmlAsync("MyInstance", requester: (strictComputer, "slappart1"));
-
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        var instance = Assert.IsType<MarshalObject>(answer.Marshal());
-        Assert.Equal("MyInstance", Assert.IsAssignableFrom<System.Collections.IDictionary>(instance.State["_parameter_dict"])["instance_title"]);
-        Assert.Equal(HttpStatusCode.NotFound, refused.Status);
-    }
-
-    [Fact]
     public async Task A_request_naming_no_computer_goes_to_the_default_computer_once_it_has_partitions()
     {
         var master = await StartAsync(new SlapproxyProfileMaster());
