@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using SlapOS.Wire;
 
 namespace SlapOS.Master.Federation;
 
@@ -9,12 +10,6 @@ namespace SlapOS.Master.Federation;
 /// </summary>
 internal static class ForwardedInstances
 {
-    /// <summary>The JSON API's response header naming the external master of a forwarded instance (SlapOS's schema allows no new key in the body).</summary>
-    public const string MasterUrlHeader = "X-SlapOS-Master-Url";
-
-    /// <summary>The JSON API's response header with the instance's reference on the external master.</summary>
-    public const string ExternalReferenceHeader = "X-SlapOS-External-Reference";
-
     /// <summary>The XML API's attribute of a forwarded <c>SoftwareInstance</c>, as slapproxy sets it.</summary>
     public const string MasterUrlAttribute = "_master_url";
 
@@ -39,15 +34,15 @@ internal static class ForwardedInstances
         return found;
     }
 
-    /// <summary>Adds <see cref="MasterUrlHeader"/> and <see cref="ExternalReferenceHeader"/> for a forwarded instance.</summary>
+    /// <summary>Adds <see cref="SlapHeaders.MasterUrl"/> and <see cref="SlapHeaders.ExternalReference"/> for a forwarded instance.</summary>
     public static async Task AddHeadersAsync(HttpContext context, SoftwareInstance instance, CancellationToken cancellationToken)
     {
         if (await FindAsync(context.RequestServices, instance, cancellationToken).ConfigureAwait(false) is { } forwarded)
         {
-            context.Response.Headers[MasterUrlHeader] = forwarded.MasterUrl;
+            context.Response.Headers[SlapHeaders.MasterUrl] = forwarded.MasterUrl;
             if (forwarded.ExternalReference is { } reference)
             {
-                context.Response.Headers[ExternalReferenceHeader] = reference;
+                context.Response.Headers[SlapHeaders.ExternalReference] = reference;
             }
         }
     }

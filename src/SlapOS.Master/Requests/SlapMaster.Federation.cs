@@ -16,7 +16,7 @@ internal sealed partial class SlapMaster
 
         // Sent first, recorded after: an unreachable master leaves nothing here, and the retry is idempotent there.
         var remote = await forwarder!.SendAsync(masterUrl, externalTitle, request with { State = instance.RequestedState }, cancellationToken).ConfigureAwait(false);
-        var stored = instance with
+        var stored = Reported(instance, remote) with
         {
             ConnectionParameters = remote.ConnectionParameters,
             ComputerReference = null,
@@ -56,16 +56,19 @@ internal sealed partial class SlapMaster
 
         var (updated, changed) = await UpdateAsync(existing, current =>
         {
-            if (current.SoftwareReleaseUrl == request.SoftwareReleaseUrl
+            var unchanged = current.SoftwareReleaseUrl == request.SoftwareReleaseUrl
                 && current.SoftwareType == request.SoftwareType
                 && current.RequestedState == wanted
                 && SameParameters(current.Parameters, request.Parameters)
-                && SameParameters(current.ConnectionParameters, remote.ConnectionParameters))
+                && SameParameters(current.ConnectionParameters, remote.ConnectionParameters);
+            if (unchanged)
             {
-                return null;
+                // Only what the external master's node reported may have moved: no new timestamp, nothing to redo.
+                var reported = Reported(current, remote);
+                return ReferenceEquals(reported, current) ? null : reported;
             }
 
-            return current with
+            return Reported(current, remote) with
             {
                 SoftwareReleaseUrl = request.SoftwareReleaseUrl,
                 SoftwareType = request.SoftwareType,
@@ -101,6 +104,15 @@ internal sealed partial class SlapMaster
             Shared = instance.Shared,
             State = instance.RequestedState,
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// <paramref name="instance"/> with what the external master says its node last reported (state, error), so that
+    /// every view here shows it as for a local instance; the time is when this master learned it.
+    /// </summary>
+    private SoftwareInstance Reported(SoftwareInstance instance, SoftwareInstance remote) =>
+        instance.ReportedState == remote.ReportedState && instance.ErrorMessage == remote.ErrorMessage
+            ? instance
+            : instance with { ReportedState = remote.ReportedState, ErrorMessage = remote.ErrorMessage, ReportedAt = timeProvider.GetUtcNow() };
 
     private ForwardedInstance RecordOf(string instanceReference, string masterUrl, string externalTitle, SoftwareInstance remote) => new()
     {

@@ -224,11 +224,12 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         body["parameters"] = ToJson(request.Parameters);
         body["sla_parameters"] = ToJson(request.Sla);
 
-        var exact = new StrongBox<string?>();
-        using var answer = await CallAsync("slapos.post.v0.software_instance", body, cancellationToken, isRequest: true, exact);
+        var headers = new StrongBox<HttpResponseHeaders?>();
+        using var answer = await CallAsync("slapos.post.v0.software_instance", body, cancellationToken, isRequest: true, headers);
         var root = answer.RootElement;
         var reference = RequireString(root, "instance_guid");
         var state = OptionalString(root, "state");
+        var status = OptionalString(root, "access_status_message");
         return new SoftwareInstance
         {
             Reference = reference,
@@ -244,7 +245,9 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             ComputerReference = OptionalString(root, "computer_guid"),
             PartitionReference = OptionalString(root, "compute_partition_id"),
             ConnectionParameters = Strings(root, "connection_parameters"),
-            Timestamp = Timestamp(root, exact.Value),
+            Timestamp = Timestamp(root, Header(headers.Value, SlapHeaders.Timestamp)),
+            ReportedState = ReportedStateOf(Header(headers.Value, SlapHeaders.ReportedState), status),
+            ErrorMessage = string.IsNullOrEmpty(status) ? null : status,
         };
     }
 
@@ -314,10 +317,10 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
 
     private async Task<PartitionInstance> GetPartitionAsync(string computer, string guid, string partition, CancellationToken cancellationToken)
     {
-        var exact = new StrongBox<string?>();
-        using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken, exactTimestamp: exact);
+        var headers = new StrongBox<HttpResponseHeaders?>();
+        using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken, headers: headers);
         var root = answer.RootElement;
-        var timestamp = Timestamp(root, exact.Value);
+        var timestamp = Timestamp(root, Header(headers.Value, SlapHeaders.Timestamp));
 
         using var sharedAnswer = await CallAsync("slapos.allDocs.v0.instance_node_instance_list", new JsonObject { ["instance_guid"] = guid }, cancellationToken);
         var shared = ResultList(sharedAnswer)
@@ -383,7 +386,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             : throw new SlapNotFoundException("instance of partition", computer + "/" + partition);
     }
 
-    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false, StrongBox<string?>? exactTimestamp = null)
+    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false, StrongBox<HttpResponseHeaders?>? headers = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
@@ -392,9 +395,9 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await MasterHttp.SendAsync(_http, request, cancellationToken);
         MasterClientLog.Answered(_logger, Api, endpoint, (int)response.StatusCode);
-        if (exactTimestamp is not null && response.Headers.TryGetValues(ExactTimestampHeader, out var stamps))
+        if (headers is not null)
         {
-            exactTimestamp.Value = stamps.FirstOrDefault();
+            headers.Value = response.Headers;
         }
 
         var text = await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken);
@@ -424,7 +427,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
                 : MasterHttp.Shorten(text);
             // Our master names the precise kind in the X-SlapOS-Error-Kind header (and "kind", outside its slapproxy
             // profile); "type" is the HTTP reason, as SlapOS sends it.
-            var type = response.Headers.TryGetValues("X-SlapOS-Error-Kind", out var kinds) ? kinds.FirstOrDefault() : null;
+            var type = Header(response.Headers, SlapHeaders.ErrorKind);
             type ??= document is not null && document.RootElement.ValueKind == JsonValueKind.Object
                 ? OptionalString(document.RootElement, "kind") ?? OptionalString(document.RootElement, "type")
                 : null;
@@ -505,8 +508,17 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         return result;
     }
 
-    /// <summary>Our master's header with an instance's exact timestamp (SlapOS's schema allows only whole seconds in the body).</summary>
-    private const string ExactTimestampHeader = "X-SlapOS-Timestamp";
+    private static string? Header(HttpResponseHeaders? headers, string name) =>
+        headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>
+    /// What the instance's node last reported: our master's <see cref="SlapHeaders.ReportedState"/>, else an error when
+    /// SlapOS's <c>access_status_message</c> says so (<c>#error …</c>), else not known.
+    /// </summary>
+    private static ReportedState ReportedStateOf(string? reported, string? accessStatus) =>
+        reported is not null ? SlapStates.ReportedStateOf(reported)
+        : accessStatus?.StartsWith("#error", StringComparison.Ordinal) == true ? ReportedState.Error
+        : ReportedState.None;
 
     /// <summary>
     /// Our master's exact timestamp when given (two changes within one second must differ), else

@@ -154,7 +154,7 @@ public sealed record Answer(HttpStatusCode Status, string? ContentType, string B
             response.StatusCode,
             response.Content.Headers.ContentType?.ToString(),
             await response.Content.ReadAsStringAsync(),
-            response.Headers.TryGetValues("X-SlapOS-Timestamp", out var stamps) ? stamps.FirstOrDefault() : null);
+            response.Headers.TryGetValues(SlapOS.Wire.SlapHeaders.Timestamp, out var stamps) ? stamps.FirstOrDefault() : null);
 
     public object? Marshal() => SlapMarshal.Read(Body);
 

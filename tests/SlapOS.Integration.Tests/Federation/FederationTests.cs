@@ -90,8 +90,8 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
         // JSON get (the body keeps SlapOS's keys; the headers say where it lives), and the portal.
         using var get = await masters.A.Http.PostAsJsonAsync("/slapos.get.v0.software_instance", new { instance_guid = guid });
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        Assert.Equal(masters.BUrl, get.Headers.GetValues("X-SlapOS-Master-Url").Single());
-        Assert.Equal(onB.Reference, get.Headers.GetValues("X-SlapOS-External-Reference").Single());
+        Assert.Equal(masters.BUrl, get.Headers.GetValues(SlapHeaders.MasterUrl).Single());
+        Assert.Equal(onB.Reference, get.Headers.GetValues(SlapHeaders.ExternalReference).Single());
         var body = JsonDocument.Parse(await get.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("https://b.example/" + title, body.GetProperty("connection_parameters").GetProperty("url").GetString());
         var page = await masters.A.GetAsync(PortalFormat.TreePath(guid));
@@ -190,6 +190,38 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
         await masters.A.Services.GetRequiredService<SlapOS.Master.Federation.ForwardedInstanceRefresh>().RefreshAllAsync(default);
 
         Assert.Equal("8443", (await MasterA.GetInstanceAsync(guid, default)).ConnectionParameters["port"]);
+        Assert.Single(await masters.AllOnBAsync(), i => i.Title == title);
+    }
+
+    [Fact]
+    public async Task What_Bs_node_reports_comes_back_through_A_without_giving_A_anything_to_redo()
+    {
+        var title = NewTitle("reported");
+        var guid = Ok(await RequestAsync(title)).GetProperty("instance_guid").GetString()!;
+        var onB = (await masters.OnBAsync(title))!;
+        var requested = await MasterA.GetInstanceAsync(guid, default);
+        Assert.Equal(ReportedState.None, requested.ReportedState);
+
+        // B's node says started: the background refresh brings it to A, and A's JSON answer says it.
+        await masters.B.Master.ReportInstanceStateAsync(FederatedMasters.Computer, onB.PartitionReference!, ReportedState.Started, null, default);
+        await masters.A.Services.GetRequiredService<SlapOS.Master.Federation.ForwardedInstanceRefresh>().RefreshAllAsync(default);
+        var started = await MasterA.GetInstanceAsync(guid, default);
+        Assert.Equal(ReportedState.Started, started.ReportedState);
+        Assert.NotNull(started.ReportedAt);
+        Assert.Equal(requested.Timestamp, started.Timestamp);
+        using (var get = await masters.A.Http.PostAsJsonAsync("/slapos.get.v0.software_instance", new { instance_guid = guid }))
+        {
+            Assert.Equal("started", get.Headers.GetValues(SlapHeaders.ReportedState).Single());
+        }
+
+        // B's node says error: a re-request through A answers with it.
+        await masters.B.Master.ReportInstanceStateAsync(FederatedMasters.Computer, onB.PartitionReference!, ReportedState.Error, "promise failed on B", default);
+        var again = await RequestAsync(title);
+        Assert.Equal("promise failed on B", Ok(again).GetProperty("access_status_message").GetString());
+        var failed = await MasterA.GetInstanceAsync(guid, default);
+        Assert.Equal(ReportedState.Error, failed.ReportedState);
+        Assert.Equal("promise failed on B", failed.ErrorMessage);
+        Assert.Equal(requested.Timestamp, failed.Timestamp);
         Assert.Single(await masters.AllOnBAsync(), i => i.Title == title);
     }
 

@@ -70,7 +70,7 @@ internal static class ComputeNodeEndpoints
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
         var partition = SlapReference.Validate(JsonDocuments.RequiredString(body, "compute_partition_id"), "compute_partition_id");
         var instance = await master.GetPartitionInstanceAsync(computer, partition, cancellationToken);
-        JsonDocuments.WithExactTimestamp(context, instance);
+        JsonDocuments.WithInstanceHeaders(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
 

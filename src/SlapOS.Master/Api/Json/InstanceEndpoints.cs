@@ -29,7 +29,7 @@ internal static class InstanceEndpoints
         }
 
         var instance = await master.RequestAsync(request, cancellationToken);
-        JsonDocuments.WithExactTimestamp(context, instance);
+        JsonDocuments.WithInstanceHeaders(context, instance);
         await Federation.ForwardedInstances.AddHeadersAsync(context, instance, cancellationToken);
         var document = await JsonDocuments.InstanceAsync(master, instance, cancellationToken, hostAddresses: true);
         if (instance.Shared && Compatibility.SlapproxyProfile.IsOn(context))
@@ -66,7 +66,7 @@ internal static class InstanceEndpoints
     public static async Task<object> GetAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
-        JsonDocuments.WithExactTimestamp(context, instance);
+        JsonDocuments.WithInstanceHeaders(context, instance);
         await Federation.ForwardedInstances.AddHeadersAsync(context, instance, cancellationToken);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
@@ -78,7 +78,7 @@ internal static class InstanceEndpoints
         var requester = SlapAuthorization.RequesterOf(context.GetSlapIdentity());
         var instance = await master.FindInstanceAsync(requester, title, cancellationToken)
             ?? throw new SlapNotFoundException("instance tree", title);
-        JsonDocuments.WithExactTimestamp(context, instance);
+        JsonDocuments.WithInstanceHeaders(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using SlapOS.Wire;
 
 namespace SlapOS.Master.Api.Json;
 
@@ -19,14 +20,15 @@ internal static class JsonApiResponses
         return JsonSerializer.SerializeAsync(context.Response.Body, document, document.GetType(), SerializerOptions, context.RequestAborted);
     }
 
-    /// <summary>The response header naming the precise failure (the body's <c>kind</c> too, outside the slapproxy profile).</summary>
-    public const string ErrorKindHeader = "X-SlapOS-Error-Kind";
-
+    /// <summary>
+    /// Writes a problem document; <paramref name="kind"/>, when given, is named in <see cref="SlapHeaders.ErrorKind"/>
+    /// (the body's <c>kind</c> too, outside the slapproxy profile).
+    /// </summary>
     public static Task WriteErrorAsync(HttpContext context, int status, string title, SlapErrorKind? kind = null)
     {
         if (kind is not null)
         {
-            context.Response.Headers[ErrorKindHeader] = kind.ToString();
+            context.Response.Headers[SlapHeaders.ErrorKind] = kind.ToString();
         }
 
         // slapproxy's users compare error documents whole: the profile keeps them to SlapOS's three keys.

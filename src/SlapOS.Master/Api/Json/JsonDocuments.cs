@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SlapOS.Wire;
 
 namespace SlapOS.Master.Api.Json;
 
@@ -10,12 +11,11 @@ internal static class JsonDocuments
     public static object ResultList(IEnumerable<object> items) => new Dictionary<string, object?> { ["result_list"] = items.ToList() };
 
     /// <summary>The response header with an instance's exact timestamp (SlapOS's schema allows only whole seconds in the body).</summary>
-    public const string TimestampHeader = "X-SlapOS-Timestamp";
 
     /// <summary>
     /// An instance as <c>slapos.get.v0.software_instance</c> shows it, with exactly SlapOS's keys (its schema
     /// forbids others). <c>processing_timestamp</c> is whole seconds as SlapOS sends it; the exact value goes
-    /// in the <see cref="TimestampHeader"/> header (<see cref="WithExactTimestamp"/>) so that our nodes never
+    /// in the <see cref="SlapHeaders.Timestamp"/> header (<see cref="WithInstanceHeaders"/>) so that our nodes never
     /// miss two changes within one second.
     /// </summary>
     /// <param name="master">The engine.</param>
@@ -54,9 +54,15 @@ internal static class JsonDocuments
         };
     }
 
-    /// <summary>Sets <see cref="TimestampHeader"/> to <paramref name="instance"/>'s exact timestamp.</summary>
-    public static void WithExactTimestamp(Microsoft.AspNetCore.Http.HttpContext context, SoftwareInstance instance) =>
-        context.Response.Headers[TimestampHeader] = instance.Timestamp.ToString();
+    /// <summary>
+    /// Sets <see cref="SlapHeaders.Timestamp"/> to <paramref name="instance"/>'s exact timestamp and
+    /// <see cref="SlapHeaders.ReportedState"/> to what its node last reported (a forwarding master brings it back).
+    /// </summary>
+    public static void WithInstanceHeaders(Microsoft.AspNetCore.Http.HttpContext context, SoftwareInstance instance)
+    {
+        context.Response.Headers[SlapHeaders.Timestamp] = instance.Timestamp.ToString();
+        context.Response.Headers[SlapHeaders.ReportedState] = instance.ReportedState.ToWire();
+    }
 
     public static string? OptionalString(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
