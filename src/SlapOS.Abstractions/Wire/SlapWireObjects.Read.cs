@@ -22,7 +22,7 @@ public static partial class SlapWireObjects
             {
                 ComputerReference = OptionalString(release, "_computer_guid") ?? reference,
                 SoftwareReleaseUrl = RequireString(release, "_software_release"),
-                RequestedState = state is null ? SupplyState.Available : SlapStates.ParseSupplyState(state, "_requested_state"),
+                RequestedState = state is null ? SupplyState.Available : State(() => SlapStates.ParseSupplyState(state, "_requested_state")),
             });
         }
 
@@ -73,7 +73,7 @@ public static partial class SlapWireObjects
             RootTitle = parameters["root_instance_title"] as string,
             SoftwareReleaseUrl = release ?? parameters["slap_software_release_url"] as string,
             SoftwareType = parameters["slap_software_type"] as string ?? InstanceRequest.DefaultSoftwareType,
-            RequestedState = SlapStates.ParseRequestedState(OptionalString(partition, "_requested_state") ?? "started", "_requested_state"),
+            RequestedState = State(() => SlapStates.ParseRequestedState(OptionalString(partition, "_requested_state") ?? "started", "_requested_state")),
             Parameters = strings,
             SharedInstances = shared,
             Addresses = ReadIpList(parameters["ip_list"]),
@@ -111,7 +111,7 @@ public static partial class SlapWireObjects
             SoftwareReleaseUrl = OptionalString(answer, "slap_software_release_url") ?? request.SoftwareReleaseUrl,
             SoftwareType = OptionalString(answer, "slap_software_type") ?? request.SoftwareType,
             Parameters = parameters is null ? request.Parameters : ReadStrings(parameters, "_parameter_dict", skip: EnrichmentKeys),
-            RequestedState = state is null ? request.State : SlapStates.ParseRequestedState(state, "_requested_state"),
+            RequestedState = state is null ? request.State : State(() => SlapStates.ParseRequestedState(state, "_requested_state")),
             ComputerReference = OptionalString(answer, "slap_computer_id"),
             PartitionReference = OptionalString(answer, "slap_computer_partition_id"),
             ConnectionParameters = answer.Get("_connection_dict") is { } connection ? ReadStrings(connection, "_connection_dict") : new Dictionary<string, string>(),
@@ -218,6 +218,19 @@ public static partial class SlapWireObjects
         RequestedState = request.State,
         Shared = request.Shared,
     };
+
+    /// <summary>A state word from the wire: an unknown one is a malformed document (found by WireFuzzTests).</summary>
+    private static T State<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (SlapValidationException ex)
+        {
+            throw new SlapMarshalException(ex.Message, ex);
+        }
+    }
 
     private static InstanceTimestamp? ParseTimestamp(object? value)
     {

@@ -9,8 +9,11 @@ namespace SlapOS.Slave;
 /// </summary>
 internal static class MasterClientHandler
 {
-    /// <summary>A handler presenting <paramref name="certificateFile"/> (with its key) and trusting only <paramref name="caFile"/>'s certificates when given.</summary>
-    public static SocketsHttpHandler Create(string? certificateFile, string? keyFile, string? caFile)
+    /// <summary>
+    /// A handler presenting <paramref name="certificateFile"/> (with its key) and trusting only <paramref name="caFile"/>'s
+    /// certificates when given, and then only a master certificate <paramref name="revocation"/> accepts.
+    /// </summary>
+    public static SocketsHttpHandler Create(string? certificateFile, string? keyFile, string? caFile, MasterRevocationList? revocation = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -28,7 +31,8 @@ internal static class MasterClientHandler
         {
             var bundle = new X509Certificate2Collection();
             bundle.ImportFromPemFile(caFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => MasterCertificate.ChainsTo(certificate, bundle);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                MasterCertificate.ChainsTo(certificate, bundle) && (revocation is null || revocation.Accepts(certificate!));
         }
 
         return handler;

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SlapOS.Slave;
 
@@ -45,7 +46,21 @@ public static class SlapMasterClientBuilderExtensions
                 o => (o.CertificateFile is null || File.Exists(o.CertificateFile)) && (o.KeyFile is null || File.Exists(o.KeyFile)) && (o.CaCertificateFile is null || File.Exists(o.CaCertificateFile)),
                 "SlapOS:Slave:MasterClient: CertificateFile, KeyFile or CaCertificateFile does not exist")
             .Validate(o => o.TotalTimeout >= o.AttemptTimeout, "SlapOS:Slave:MasterClient: TotalTimeout must not be shorter than AttemptTimeout")
+            .Validate(
+                o => o.RevocationCheck is not (MasterRevocationCheck.Master or MasterRevocationCheck.File) || o.CaCertificateFile is not null,
+                "SlapOS:Slave:MasterClient: RevocationCheck Master or File needs CaCertificateFile (the CA that signs the CRL)")
+            .Validate(
+                o => o.RevocationCheck != MasterRevocationCheck.File || (o.RevocationListFile is not null && File.Exists(o.RevocationListFile)),
+                "SlapOS:Slave:MasterClient: RevocationCheck File needs RevocationListFile, an existing CRL file")
             .ValidateOnStart();
+
+        // One CRL per client kind, shared by its handlers (which the factory renews every few minutes).
+        services.AddKeyedSingleton(name, (sp, _) => MasterRevocationList.For(
+            sp.GetRequiredService<IOptions<SlapMasterClientOptions>>().Value,
+            sp.GetRequiredService<IOptions<SlapOSSlaveOptions>>().Value.MasterUrl,
+            typeof(TClient) == typeof(JsonSlapMasterClient),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<MasterRevocationList>()));
 
         services.AddHttpClient<TClient>(name)
             .ConfigureHttpClient((sp, http) =>
@@ -59,8 +74,9 @@ public static class SlapMasterClientBuilderExtensions
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<SlapMasterClientOptions>>().Value;
-                return MasterClientHandler.Create(options.CertificateFile, options.KeyFile, options.CaCertificateFile);
+                return MasterClientHandler.Create(options.CertificateFile, options.KeyFile, options.CaCertificateFile, sp.GetRequiredKeyedService<MasterRevocationList>(name));
             })
+            .AddHttpMessageHandler(sp => new MasterRevocationHandler(sp.GetRequiredKeyedService<MasterRevocationList>(name)))
             .AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions resilience, IServiceProvider sp) =>
             {

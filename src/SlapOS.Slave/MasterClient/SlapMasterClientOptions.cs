@@ -21,6 +21,20 @@ public sealed class SlapMasterClientOptions
     public string? CaCertificateFile { get; set; }
 
     /// <summary>
+    /// Where the CRL the master's TLS certificate is checked against comes from (default <see cref="MasterRevocationCheck.Auto"/>:
+    /// the master's own <c>/ca/crl</c> for the JSON API client with a <see cref="CaCertificateFile"/>). Fails closed: no
+    /// current verified list, no call.
+    /// </summary>
+    public MasterRevocationCheck RevocationCheck { get; set; } = MasterRevocationCheck.Auto;
+
+    /// <summary>The CRL file (DER or PEM) for <see cref="MasterRevocationCheck.File"/>, e.g. one an operator's job copies from the master.</summary>
+    public string? RevocationListFile { get; set; }
+
+    /// <summary>How often the CRL is read again (it is also read again once past its nextUpdate). Default 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RevocationRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How long before <see cref="CertificateFile"/> expires the node asks the master for a new one
     /// (<c>slapos node format</c> and <c>report</c>, so the daemon, check it); zero turns renewal off.
     /// </summary>

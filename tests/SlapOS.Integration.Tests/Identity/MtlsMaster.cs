@@ -24,6 +24,7 @@ public sealed class MtlsMaster : IAsyncLifetime
     private readonly string? _caDirectory;
     private readonly IReadOnlyDictionary<string, string?>? _settings;
     private readonly Action<ISlapOSMasterBuilder>? _configure;
+    private readonly Action<IServiceCollection>? _services;
     private WebApplication _app = null!;
 
     /// <summary>A master with its own SQLite store and CA directory.</summary>
@@ -31,21 +32,23 @@ public sealed class MtlsMaster : IAsyncLifetime
     {
     }
 
-    private MtlsMaster(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings, Action<ISlapOSMasterBuilder>? configure)
+    private MtlsMaster(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings, Action<ISlapOSMasterBuilder>? configure, Action<IServiceCollection>? services)
     {
         _store = store;
         _caDirectory = caDirectory;
         _settings = settings;
         _configure = configure;
+        _services = services;
     }
 
     /// <summary>
     /// Starts one of several masters of one cloud: the store chosen by <paramref name="store"/> (a PostgreSQL database
-    /// or a SQLite file they share) and the CA directory they all mount.
+    /// or a SQLite file they share) and the CA directory they all mount. <paramref name="services"/> registers before
+    /// the master does, so that it may replace a default (e.g. a fake <see cref="TimeProvider"/>).
     /// </summary>
-    public static async Task<MtlsMaster> StartSharedAsync(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings = null, Action<ISlapOSMasterBuilder>? configure = null)
+    public static async Task<MtlsMaster> StartSharedAsync(Action<ISlapOSMasterBuilder> store, string caDirectory, IReadOnlyDictionary<string, string?>? settings = null, Action<ISlapOSMasterBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
-        var master = new MtlsMaster(store, caDirectory, settings, configure);
+        var master = new MtlsMaster(store, caDirectory, settings, configure, services);
         await master.InitializeAsync();
         return master;
     }
@@ -82,6 +85,7 @@ public sealed class MtlsMaster : IAsyncLifetime
             builder.Configuration[key] = value;
         }
 
+        _services?.Invoke(builder.Services);
         builder.Services.AddSlapOSMaster(m =>
         {
             if (_store is null)

@@ -28,10 +28,10 @@ public sealed class SharedCloud : IAsyncDisposable
         return cloud;
     }
 
-    /// <summary>Starts one more master on the shared store and CA.</summary>
-    public async Task<MtlsMaster> StartMasterAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts one more master on the shared store and CA (<paramref name="services"/>: registered before the master's).</summary>
+    public async Task<MtlsMaster> StartMasterAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var master = await MtlsMaster.StartSharedAsync(Configure, CaDirectory, settings);
+        var master = await MtlsMaster.StartSharedAsync(Configure, CaDirectory, settings, services: services);
         _masters.Add(master);
         return master;
     }

@@ -48,13 +48,19 @@ public abstract class CrossMasterChangeTests(ITestOutputHelper output) : IAsyncL
         Sla = new Dictionary<string, string> { ["computer_guid"] = _computer },
     };
 
+    /// <summary>
+    /// The long-poll waits its longest (60 s); being answered in well under half of it can only be the change's
+    /// doing (the feed: NOTIFY, or SQLite's 250 ms poll), never the timeout's. The bound is generous on purpose:
+    /// how fast the wake-up is, is measured in docs/benchmarks.md, not asserted here.
+    /// </summary>
     [Fact]
-    public async Task A_node_waiting_on_A_is_woken_within_a_second_when_its_instance_changes_through_B()
+    public async Task A_node_waiting_on_A_is_woken_by_the_change_not_by_its_timeout_when_its_instance_changes_through_B()
     {
+        var longest = TimeSpan.FromSeconds(60);
         await _b.Slap.RequestAsync(Request("1"), default);
         var (_, seen) = await _a.WaitForChangeAsync(_computer, 0, null);
 
-        var waiting = _a.WaitForChangeAsync(_computer, 30, seen);
+        var waiting = _a.WaitForChangeAsync(_computer, longest.TotalSeconds, seen);
         await Task.Delay(500);
         Assert.False(waiting.IsCompleted, "nothing changed yet: the long-poll must still be waiting");
         var clock = Stopwatch.StartNew();
@@ -65,7 +71,7 @@ public abstract class CrossMasterChangeTests(ITestOutputHelper output) : IAsyncL
 
         Assert.True(changed);
         Assert.NotEqual(seen, stamp);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"woken after {clock.Elapsed}, not within 1 s");
+        Assert.True(clock.Elapsed < longest / 2, $"answered after {clock.Elapsed}: that is the {longest} timeout, not a wake-up by the change");
     }
 
     [Fact]
@@ -115,8 +121,8 @@ public abstract class CrossMasterChangeTests(ITestOutputHelper output) : IAsyncL
         _a = await SharedStoreMaster.StartAsync(UseStore);
 
         var clock = Stopwatch.StartNew();
-        var (changed, _) = await _a.WaitForChangeAsync(_computer, 30, seen);
+        var (changed, _) = await _a.WaitForChangeAsync(_computer, 60, seen);
         Assert.True(changed);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"answered after {clock.Elapsed}: the stamp, not the 30 s timeout, must answer");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"answered after {clock.Elapsed}: the stamp, not the 60 s timeout, must answer");
     }
 }
