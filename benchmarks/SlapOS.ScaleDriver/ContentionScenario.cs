@@ -28,90 +28,68 @@ internal static class ContentionScenario
         Measure.PrintConditions("contention", string.Create(CultureInfo.InvariantCulture,
             $"load: two master processes on one PostgreSQL database, {computers} computers x {partitions} partitions, {allocated} allocated beforehand ({fill:P0} full, {free} free); {clients} clients (half on each master, JSON client) ask for {requests} distinct instances"));
 
-        var connection = await PostgresDatabases.CreateAsync(postgres);
         var doubles = -1L;
-        try
+        await using (var masters = await MasterPair.StartAsync(postgres, ["--computers", $"{computers}", "--partitions", $"{partitions}", "--allocate", $"{allocated}"], TimeSpan.FromMinutes(5)))
         {
-            MasterProcess? a = null, b = null;
-            try
+            var (a, b, connection) = (masters.A, masters.B, masters.Database);
+            using var ca = new Clients(a.Url, clients);
+            using var cb = new Clients(b.Url, clients);
+            var next = -1;
+            var noCapacity = 0;
+            var errors = 0;
+            var given = new ConcurrentDictionary<(string?, string?), int>();
+            var latencies = new ConcurrentBag<double>();
+            var cpuA = a.CpuSeconds;
+            var cpuB = b.CpuSeconds;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(w => Task.Run(async () =>
             {
-                a = await MasterProcess.StartAsync(["--postgres", connection, "--name", "master-a", "--setup", "--computers", $"{computers}", "--partitions", $"{partitions}", "--allocate", $"{allocated}"], TimeSpan.FromMinutes(5));
-                b = await MasterProcess.StartAsync(["--postgres", connection, "--name", "master-b"], TimeSpan.FromMinutes(1));
-                using var ca = new Clients(a.Url, clients);
-                using var cb = new Clients(b.Url, clients);
-                var next = -1;
-                var noCapacity = 0;
-                var errors = 0;
-                var given = new ConcurrentDictionary<(string?, string?), int>();
-                var latencies = new ConcurrentBag<double>();
-                var cpuA = a.CpuSeconds;
-                var cpuB = b.CpuSeconds;
-                var clock = Stopwatch.StartNew();
-                await Task.WhenAll(Enumerable.Range(0, clients).Select(w => Task.Run(async () =>
+                var client = (w % 2 == 0 ? ca : cb).Json;
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < requests && clock.Elapsed < TimeSpan.FromMinutes(2))
                 {
-                    var client = (w % 2 == 0 ? ca : cb).Json;
-                    int i;
-                    while ((i = Interlocked.Increment(ref next)) < requests && clock.Elapsed < TimeSpan.FromMinutes(2))
+                    var started = Stopwatch.GetTimestamp();
+                    try
                     {
-                        var started = Stopwatch.GetTimestamp();
-                        try
+                        var instance = await client.RequestInstanceAsync(new InstanceRequest
                         {
-                            var instance = await client.RequestInstanceAsync(new InstanceRequest
-                            {
-                                Title = $"contended-{i:D6}",
-                                SoftwareReleaseUrl = MasterServer.Release,
-                                Parameters = new Dictionary<string, string> { ["index"] = i.ToString(CultureInfo.InvariantCulture) },
-                            }, default);
-                            given.AddOrUpdate((instance.ComputerReference, instance.PartitionReference), 1, (_, c) => c + 1);
-                        }
-                        catch (SlapException e) when (e.Kind == SlapErrorKind.NoCapacity)
-                        {
-                            Interlocked.Increment(ref noCapacity);
-                        }
-                        catch (Exception e) when (e is SlapException or HttpRequestException)
-                        {
-                            if (Interlocked.Increment(ref errors) == 1)
-                            {
-                                Console.Error.WriteLine($"request {i}: {e.Message}");
-                            }
-                        }
-
-                        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                            Title = $"contended-{i:D6}",
+                            SoftwareReleaseUrl = MasterServer.Release,
+                            Parameters = new Dictionary<string, string> { ["index"] = i.ToString(CultureInfo.InvariantCulture) },
+                        }, default);
+                        given.AddOrUpdate((instance.ComputerReference, instance.PartitionReference), 1, (_, c) => c + 1);
                     }
-                })));
-                var seconds = clock.Elapsed.TotalSeconds;
-                var masterCpu = a.CpuSeconds - cpuA + (b.CpuSeconds - cpuB);
-                var allocations = given.Values.Sum();
-                var doubleAnswers = given.Values.Count(c => c > 1);
-                doubles = await ScalarAsync(connection, """
-                    SELECT count(*) FROM (SELECT computer_reference, partition_reference FROM instances
-                    WHERE partition_reference IS NOT NULL GROUP BY computer_reference, partition_reference HAVING count(*) > 1) AS d
-                    """);
-                var busy = await ScalarAsync(connection, "SELECT count(*) FROM partitions WHERE state = 'busy'");
-                var placed = await ScalarAsync(connection, "SELECT count(*) FROM instances WHERE partition_reference IS NOT NULL");
-                await a.DisposeAsync();
-                await b.DisposeAsync();
-                Console.WriteLine("| clients | requests | allocated | no free partition | errors | seconds | requests/s | p50 ms | p99 ms | max ms | masters CPU s | lost races retried (a + b) | double allocations (answers / database) | busy partitions / placed instances |");
-                Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {clients} | {latencies.Count} | {allocations} | {noCapacity} | {errors} | {seconds:F2} | {latencies.Count / seconds:F0} | {Measure.Latencies(latencies)} | {masterCpu:F1} | {LostRaces(a.Tail)} + {LostRaces(b.Tail)} | {doubleAnswers} / {doubles} | {busy} / {placed} |"));
-            }
-            finally
-            {
-                if (a is not null)
-                {
-                    await a.DisposeAsync();
-                }
+                    catch (SlapException e) when (e.Kind == SlapErrorKind.NoCapacity)
+                    {
+                        Interlocked.Increment(ref noCapacity);
+                    }
+                    catch (Exception e) when (e is SlapException or HttpRequestException)
+                    {
+                        if (Interlocked.Increment(ref errors) == 1)
+                        {
+                            Console.Error.WriteLine($"request {i}: {e.Message}");
+                        }
+                    }
 
-                if (b is not null)
-                {
-                    await b.DisposeAsync();
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
-            }
-        }
-        finally
-        {
-            await PostgresDatabases.DropAsync(postgres, connection);
+            })));
+            var seconds = clock.Elapsed.TotalSeconds;
+            var masterCpu = a.CpuSeconds - cpuA + (b.CpuSeconds - cpuB);
+            var allocations = given.Values.Sum();
+            var doubleAnswers = given.Values.Count(c => c > 1);
+            doubles = await ScalarAsync(connection, """
+                SELECT count(*) FROM (SELECT computer_reference, partition_reference FROM instances
+                WHERE partition_reference IS NOT NULL GROUP BY computer_reference, partition_reference HAVING count(*) > 1) AS d
+                """);
+            var busy = await ScalarAsync(connection, "SELECT count(*) FROM partitions WHERE state = 'busy'");
+            var placed = await ScalarAsync(connection, "SELECT count(*) FROM instances WHERE partition_reference IS NOT NULL");
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+            Console.WriteLine("| clients | requests | allocated | no free partition | errors | seconds | requests/s | p50 ms | p99 ms | max ms | masters CPU s | lost races retried (a + b) | double allocations (answers / database) | busy partitions / placed instances |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {clients} | {latencies.Count} | {allocations} | {noCapacity} | {errors} | {seconds:F2} | {latencies.Count / seconds:F0} | {Measure.Latencies(latencies)} | {masterCpu:F1} | {LostRaces(a.Tail)} + {LostRaces(b.Tail)} | {doubleAnswers} / {doubles} | {busy} / {placed} |"));
         }
 
         Console.WriteLine();

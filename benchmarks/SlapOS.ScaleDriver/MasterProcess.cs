@@ -69,6 +69,14 @@ internal sealed class MasterProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>kill -9 of the master process, as the loss of its machine would (its counters are lost with it).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        Tail = "killed";
+    }
+
     /// <summary>What the master printed when it stopped (its counters), once disposed.</summary>
     public string Tail { get; private set; } = string.Empty;
 
@@ -80,6 +88,12 @@ internal sealed class MasterProcess : IAsyncDisposable
         }
 
         _stopped = true;
+        if (_process.HasExited)
+        {
+            _process.Dispose();
+            return;
+        }
+
         try
         {
             _process.StandardInput.Close();

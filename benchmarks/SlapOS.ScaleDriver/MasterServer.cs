@@ -24,7 +24,7 @@ internal static class MasterServer
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Int("--port", 0)));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
         if (options.Get("--postgres") is { } postgres)
         {

@@ -13,6 +13,8 @@ const string Usage = """
       binary-cache       build vs install from the binary cache [--sources 40] [--payload-mib 32] [--runs 3]
       request-paths      JSON v0 requests pinned to computers of different sizes [--layouts 10x100,1x100,1x1000] [--requests 1000] [--postgres <cs>]
       wake-up            a node long-polling master A, its instance changed through master B --postgres <cs> [--changes 200]
+      failover           N masters on a PostgreSQL primary + sync standby it starts; kills a master, then the primary, promotes the standby
+                         [--masters 3] [--clients 16] [--requests 6000] [--primary-port 55485] [--standby-port 55495] [--http-port 47520]
     """;
 
 if (args.Length == 0)
@@ -35,6 +37,7 @@ return args[0] switch
     "wake-up" => await WakeUpScenario.RunAsync(options),
     "serve" => await MasterServer.RunAsync(options),
     "binary-cache" => await BinaryCacheScenario.RunAsync(options),
+    "failover" => await FailoverScenario.RunAsync(options),
     _ => Fail(),
 };
 

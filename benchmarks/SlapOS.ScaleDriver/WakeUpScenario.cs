@@ -20,64 +20,42 @@ internal static class WakeUpScenario
         Measure.PrintConditions("wake-up", string.Create(CultureInfo.InvariantCulture,
             $"load: two master processes on one PostgreSQL database; one node long-polls master A (timeout 30 s) while its instance is changed through master B, {changes} times in turn"));
 
-        var connection = await PostgresDatabases.CreateAsync(postgres);
         var unchanged = -1;
-        try
+        await using (var masters = await MasterPair.StartAsync(postgres, ["--computers", "1", "--partitions", "1"], TimeSpan.FromMinutes(2)))
         {
-            MasterProcess? a = null, b = null;
-            try
+            var (a, b) = (masters.A, masters.B);
+            using var node = new Clients(a.Url, 2);
+            using var requester = new Clients(b.Url, 2);
+            var computer = MasterServer.ComputerName(0);
+            InstanceRequest Change(int i) => new()
             {
-                a = await MasterProcess.StartAsync(["--postgres", connection, "--name", "master-a", "--setup", "--computers", "1", "--partitions", "1"], TimeSpan.FromMinutes(2));
-                b = await MasterProcess.StartAsync(["--postgres", connection, "--name", "master-b"], TimeSpan.FromMinutes(1));
-                using var node = new Clients(a.Url, 2);
-                using var requester = new Clients(b.Url, 2);
-                var computer = MasterServer.ComputerName(0);
-                InstanceRequest Change(int i) => new()
-                {
-                    Title = "wake-up",
-                    SoftwareReleaseUrl = MasterServer.Release,
-                    Parameters = new Dictionary<string, string> { ["change"] = i.ToString(CultureInfo.InvariantCulture) },
-                    Sla = new Dictionary<string, string> { ["computer_guid"] = computer },
-                };
+                Title = "wake-up",
+                SoftwareReleaseUrl = MasterServer.Release,
+                Parameters = new Dictionary<string, string> { ["change"] = i.ToString(CultureInfo.InvariantCulture) },
+                Sla = new Dictionary<string, string> { ["computer_guid"] = computer },
+            };
 
-                await requester.Json.RequestInstanceAsync(Change(0), default);
-                var (_, seen) = await WaitAsync(node.Http, computer, 0, null);
-                var latencies = new List<double>();
-                unchanged = 0;
-                for (var i = 1; i <= changes; i++)
-                {
-                    var waiting = WaitAsync(node.Http, computer, 30, seen);
-                    await Task.Delay(100); // the long-poll is open on A before the change
-                    await requester.Json.RequestInstanceAsync(Change(i), default);
-                    var acknowledged = Stopwatch.GetTimestamp();
-                    var (changed, stamp) = await waiting;
-
-                    // Woken before B's answer came back: 0 (the signal outran the acknowledgement).
-                    latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds));
-                    unchanged += changed ? 0 : 1;
-                    seen = stamp;
-                }
-
-                Console.WriteLine("| changes | p50 ms | p99 ms | max ms | answered changed=false |");
-                Console.WriteLine("|---|---|---|---|---|");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {changes} | {Measure.Latencies(latencies)} | {unchanged} |"));
-            }
-            finally
+            await requester.Json.RequestInstanceAsync(Change(0), default);
+            var (_, seen) = await WaitAsync(node.Http, computer, 0, null);
+            var latencies = new List<double>();
+            unchanged = 0;
+            for (var i = 1; i <= changes; i++)
             {
-                if (a is not null)
-                {
-                    await a.DisposeAsync();
-                }
+                var waiting = WaitAsync(node.Http, computer, 30, seen);
+                await Task.Delay(100); // the long-poll is open on A before the change
+                await requester.Json.RequestInstanceAsync(Change(i), default);
+                var acknowledged = Stopwatch.GetTimestamp();
+                var (changed, stamp) = await waiting;
 
-                if (b is not null)
-                {
-                    await b.DisposeAsync();
-                }
+                // Woken before B's answer came back: 0 (the signal outran the acknowledgement).
+                latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds));
+                unchanged += changed ? 0 : 1;
+                seen = stamp;
             }
-        }
-        finally
-        {
-            await PostgresDatabases.DropAsync(postgres, connection);
+
+            Console.WriteLine("| changes | p50 ms | p99 ms | max ms | answered changed=false |");
+            Console.WriteLine("|---|---|---|---|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {changes} | {Measure.Latencies(latencies)} | {unchanged} |"));
         }
 
         Console.WriteLine();

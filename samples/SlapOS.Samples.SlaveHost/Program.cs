@@ -7,7 +7,9 @@ using SlapOS;
 //     --SlapOS:Slave:ComputerReference=COMP-1 --SlapOS:Slave:MasterUrl=http://127.0.0.1:8080 \
 //     --SlapOS:Slave:InstanceRoot=/srv/slapgrid --SlapOS:Slave:SoftwareRoot=/opt/slapgrid
 // SlapOS:Slave:MasterApi=xml joins a real SlapOS master over the legacy XML API.
-var builder = Host.CreateApplicationBuilder(args);
+// Health probes, as a master's: /health/live and /health/ready (the master was reachable at the last run and a run
+// reached it within SlapOS:Slave:ReadinessMaximumRunAge) on --urls (default http://127.0.0.1:8089, appsettings.json).
+var builder = WebApplication.CreateBuilder(args);
 var xml = string.Equals(builder.Configuration["SlapOS:Slave:MasterApi"], "xml", StringComparison.OrdinalIgnoreCase);
 
 builder.Services.AddSlapOSSlave(node =>
@@ -29,7 +31,9 @@ builder.Services.AddSlapOSSlave(node =>
 
 try
 {
-    await builder.Build().RunAsync();
+    var app = builder.Build();
+    app.MapSlapOSHealthChecks();
+    await app.RunAsync();
     return 0;
 }
 catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)

@@ -45,14 +45,17 @@ public class HostingTests
     }
 
     [Fact]
-    public void Adding_the_node_twice_registers_one_agent_and_one_daemon()
+    public void Adding_the_node_twice_registers_one_agent_one_daemon_and_one_readiness_check()
     {
         var services = new ServiceCollection();
         services.AddSlapOSSlave();
         services.AddSlapOSSlave();
 
         Assert.Single(services, d => d.ServiceType == typeof(SlapOS.Slave.Agent.INodeAgent));
-        Assert.Single(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
+        Assert.Single(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService) && d.ImplementationType == typeof(SlapOS.Slave.Daemon.SlapgridDaemon));
+        using var provider = services.BuildServiceProvider();
+        var checks = provider.GetRequiredService<IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value.Registrations;
+        Assert.Single(checks, c => c.Name == "slapos-node" && c.Tags.Contains(SlapOSHealth.ReadyTag));
     }
 
     [Fact]

@@ -7,12 +7,13 @@ namespace SlapOS;
 /// <summary>Maps the health endpoints load balancers and orchestrators probe.</summary>
 public static class SlapOSHealthEndpointRouteBuilderExtensions
 {
-    /// <summary>The tag of the checks that <c>/health/ready</c> runs.</summary>
-    public const string ReadyTag = "ready";
+    /// <summary>The tag of the checks that <c>/health/ready</c> runs (<see cref="SlapOSHealth.ReadyTag"/>, shared with node hosts).</summary>
+    public const string ReadyTag = SlapOSHealth.ReadyTag;
 
     /// <summary>
     /// Maps <c>/health/live</c> (the process serves HTTP: no check runs) and <c>/health/ready</c> (every check
-    /// tagged <see cref="ReadyTag"/>: on a master, the store answers and its migrations are applied; 503 otherwise).
+    /// tagged <see cref="ReadyTag"/>: on a master, the store answers and its migrations are applied; on a node host
+    /// (<c>AddSlapOSSlave</c>), the master was reachable at the last run and a run succeeded recently; 503 otherwise).
     /// Plain-text answers, no identity: they say nothing about the cloud. <c>MapSlapOSMaster</c> calls it.
     /// </summary>
     public static IEndpointRouteBuilder MapSlapOSHealthChecks(this IEndpointRouteBuilder endpoints)

@@ -16,6 +16,7 @@ internal sealed class NodeAgent(
     InstanceRun instance,
     ReportRun report,
     PromiseRun promise,
+    SlapOS.Slave.Health.NodeRunRecord runs,
     ILogger<NodeAgent> logger) : INodeAgent
 {
     public Task<NodeRunResult> FormatAsync(IProgress<NodeProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -63,6 +64,12 @@ internal sealed class NodeAgent(
                 {
                     logger.RunFailed(command, ex);
                     result = new NodeRunResult(NodeExitCode.Failure, [], ex.Message);
+                }
+
+                // The promise command runs locally; every other command talks to the master.
+                if (command != "promise")
+                {
+                    runs.Finished(command, result);
                 }
             }
         }

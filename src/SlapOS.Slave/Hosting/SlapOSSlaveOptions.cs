@@ -87,4 +87,11 @@ public sealed class SlapOSSlaveOptions
     /// <summary>Longest wait of the daemon between two attempts while the master is unreachable (the wait doubles from 5 s up to this).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaximumOfflineBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The node host's readiness (<c>/health/ready</c>) turns unhealthy when no run has reached the master for this long
+    /// (a run in progress, such as a long software build, counts only once it finishes: keep this above the longest build).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan ReadinessMaximumRunAge { get; set; } = TimeSpan.FromHours(1);
 }

@@ -20,7 +20,9 @@ public static class SlapOSSlaveServiceCollectionExtensions
     /// twice is safe and a later <c>Use…</c> wins), binds <c>SlapOS:Slave</c> and validates it at start-up:
     /// the node agent (<see cref="INodeAgent"/>) and the node daemon (a hosted service that runs when
     /// <c>SlapOS:Slave:RunDaemon</c> is true). The formatter, installer, supervisor and master client
-    /// come from the providers' <c>Use…</c> methods.
+    /// come from the providers' <c>Use…</c> methods. Adds the node's readiness check (tagged
+    /// <see cref="SlapOSHealth.ReadyTag"/>) to the host's health checks: a web host maps it with
+    /// <c>MapSlapOSHealthChecks</c> as a master does.
     /// </summary>
     public static ISlapOSSlaveBuilder AddSlapOSSlave(this IServiceCollection services, Action<ISlapOSSlaveBuilder>? configure = null)
     {
@@ -44,8 +46,17 @@ public static class SlapOSSlaveServiceCollectionExtensions
         services.TryAddSingleton<SlapOS.Slave.Identity.ComputerCertificateRenewal>();
         services.TryAddSingleton<ReportRun>();
         services.TryAddSingleton<PromiseRun>();
+        services.TryAddSingleton<SlapOS.Slave.Health.NodeRunRecord>();
         services.TryAddSingleton<INodeAgent, NodeAgent>();
         services.AddHostedService<SlapgridDaemon>();
+
+        // Readiness (/health/ready where the host maps it): the master was reachable at the last run and a run
+        // reached it recently. Checks are keyed by name, so calling AddSlapOSSlave twice must not add it twice.
+        if (!services.Any(d => d.ServiceType == typeof(SlapOS.Slave.Health.NodeReadinessHealthCheck)))
+        {
+            services.AddSingleton<SlapOS.Slave.Health.NodeReadinessHealthCheck>();
+            services.AddHealthChecks().AddCheck<SlapOS.Slave.Health.NodeReadinessHealthCheck>("slapos-node", tags: [SlapOSHealth.ReadyTag]);
+        }
 
         var builder = new SlapOSSlaveBuilder(services);
         configure?.Invoke(builder);

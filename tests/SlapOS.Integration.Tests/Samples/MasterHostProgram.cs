@@ -9,14 +9,14 @@ namespace SlapOS.Integration.Tests.Samples;
 internal static class MasterHostProgram
 {
     /// <summary>The sample's built program (scripts/test.sh builds the solution in Release first).</summary>
-    public static string Path
+    public static string Path => SamplePath("SlapOS.Samples.MasterHost");
+
+    /// <summary>A sample's built program, by project name (scripts/test.sh builds the solution in Release first).</summary>
+    public static string SamplePath(string sample)
     {
-        get
-        {
-            var program = RepositoryRoot.Combine("samples", "SlapOS.Samples.MasterHost", "bin", "Release", "net10.0", "SlapOS.Samples.MasterHost.dll");
-            Assert.True(File.Exists(program), $"{program} is missing: build the solution in Release (scripts/test.sh does)");
-            return program;
-        }
+        var program = RepositoryRoot.Combine("samples", sample, "bin", "Release", "net10.0", sample + ".dll");
+        Assert.True(File.Exists(program), $"{program} is missing: build the solution in Release (scripts/test.sh does)");
+        return program;
     }
 
     /// <summary>A loopback port free at the time of the call.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using SlapOS.Tests;
 
 namespace SlapOS.Integration.Tests.ScaleOut;
 

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Xunit.Abstractions;
+using SlapOS.Tests;
 
 namespace SlapOS.Integration.Tests.ScaleOut;
 
@@ -27,13 +28,10 @@ public sealed class ReplicatedFailoverTests(ITestOutputHelper output)
     public async Task Killing_the_primary_and_promoting_the_sync_standby_loses_doubles_and_moves_nothing()
     {
         // The ports given to this test (ops17's); the suite's shared PostgreSQL is elsewhere.
-        await using var primary = await PrivatePostgres.StartAsync(55486, $"-c synchronous_standby_names={StandbyName}");
-        await using var standby = await PrivatePostgres.StartStandbyAsync(primary, 55487, StandbyName);
-        await WaitUntilSynchronousAsync(primary);
-
-        // What an operator gives every master: both servers, and "connect to the one that is primary".
-        var connectionString = $"Host=127.0.0.1:{primary.Port},127.0.0.1:{standby.Port};Username=postgres;Database=postgres;"
-            + "Target Session Attributes=primary;Host Recheck Seconds=1;Timeout=3;Command Timeout=10";
+        var (primary, standby) = await PrivatePostgres.StartSynchronousPairAsync(55486, 55487, StandbyName);
+        await using var primaryServer = primary;
+        await using var standbyServer = standby;
+        var connectionString = PrivatePostgres.MultiHostConnectionString(primary, standby);
         using var log = new ErrorLogRecorder();
         await using var a = await SharedStoreMaster.StartAsync(m => m.UsePostgreSql(connectionString), log: log);
         await using var b = await SharedStoreMaster.StartAsync(m => m.UsePostgreSql(connectionString), log: log);
@@ -161,15 +159,6 @@ public sealed class ReplicatedFailoverTests(ITestOutputHelper output)
         var (changed, _) = await waiting;
         Assert.True(changed);
         Assert.True(signal.Elapsed < TimeSpan.FromSeconds(50), "woken by the NOTIFY of the new primary, not by the 60 s timeout");
-    }
-
-    private static async Task WaitUntilSynchronousAsync(PrivatePostgres primary)
-    {
-        await using var connection = new NpgsqlConnection(primary.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT sync_state FROM pg_stat_replication WHERE application_name = @n", connection);
-        command.Parameters.AddWithValue("n", StandbyName);
-        await WaitForAsync(async () => await command.ExecuteScalarAsync() as string == "sync", "the standby streaming synchronously");
     }
 
     private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Xunit.Abstractions;
+using SlapOS.Tests;
 
 namespace SlapOS.Integration.Tests.ScaleOut;
 

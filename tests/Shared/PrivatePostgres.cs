@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using Npgsql;
 
-namespace SlapOS.Integration.Tests.ScaleOut;
+namespace SlapOS.Tests;
 
 /// <summary>
-/// A PostgreSQL server of the test's own (Debian binaries, as scripts/test.sh starts one), so that the test may
-/// kill it: initdb into a temp directory as user postgres when run as root, 127.0.0.1 and a given port.
+/// A PostgreSQL server of the caller's own (Debian binaries, as scripts/test.sh starts one), so that it may be
+/// killed: initdb into a temp directory as user postgres when run as root, 127.0.0.1 and a given port. One home for
+/// the integration tests (linked) and the ScaleDriver's failover scenario (linked): failures are exceptions, which
+/// a test reports as its failure.
 /// </summary>
 internal sealed class PrivatePostgres : IAsyncDisposable
 {
@@ -29,7 +32,11 @@ internal sealed class PrivatePostgres : IAsyncDisposable
     public static async Task<PrivatePostgres> StartAsync(int port, string settings = "")
     {
         var server = new PrivatePostgres(port, settings);
-        File.SetUnixFileMode(server._root, (UnixFileMode)0x1ED);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(server._root, (UnixFileMode)0x1ED);
+        }
+
         Directory.CreateDirectory(server.DataDirectory);
         await server.AsPostgresAsync("chown", "postgres:postgres", server.DataDirectory, root: true);
         await server.AsPostgresAsync(Bin + "/initdb", "-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "--no-sync");
@@ -49,7 +56,11 @@ internal sealed class PrivatePostgres : IAsyncDisposable
     public static async Task<PrivatePostgres> StartStandbyAsync(PrivatePostgres primary, int port, string applicationName)
     {
         var server = new PrivatePostgres(port);
-        File.SetUnixFileMode(server._root, (UnixFileMode)0x1ED);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(server._root, (UnixFileMode)0x1ED);
+        }
+
         Directory.CreateDirectory(server.DataDirectory);
         await server.AsPostgresAsync("chown", "postgres:postgres", server.DataDirectory, root: true);
         await server.AsPostgresAsync(Bin + "/pg_basebackup", "-D", server.DataDirectory, "-d",
@@ -58,6 +69,53 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         await server.StartAgainAsync();
         return server;
     }
+
+    /// <summary>
+    /// A primary listing <paramref name="standbyName"/> in <c>synchronous_standby_names</c> on <paramref name="primaryPort"/>
+    /// and that standby on <paramref name="standbyPort"/>, returned once it streams synchronously: a commit the primary
+    /// acknowledges is on the standby too.
+    /// </summary>
+    public static async Task<(PrivatePostgres Primary, PrivatePostgres Standby)> StartSynchronousPairAsync(int primaryPort, int standbyPort, string standbyName = "slapos_standby")
+    {
+        var primary = await StartAsync(primaryPort, $"-c synchronous_standby_names={standbyName}");
+        try
+        {
+            var standby = await StartStandbyAsync(primary, standbyPort, standbyName);
+            try
+            {
+                await using var connection = new NpgsqlConnection(primary.ConnectionString);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand("SELECT sync_state FROM pg_stat_replication WHERE application_name = @n", connection);
+                command.Parameters.AddWithValue("n", standbyName);
+                var bound = Stopwatch.StartNew();
+                while (await command.ExecuteScalarAsync() as string != "sync")
+                {
+                    Check(bound.Elapsed < TimeSpan.FromMinutes(2), $"the standby {standbyName} did not stream synchronously within two minutes");
+                    await Task.Delay(50);
+                }
+
+                return (primary, standby);
+            }
+            catch
+            {
+                await standby.DisposeAsync();
+                throw;
+            }
+        }
+        catch
+        {
+            await primary.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What an operator gives every master: both servers, and "connect to the one that is primary" (rechecked every
+    /// second, short timeouts so that a dead primary is noticed quickly).
+    /// </summary>
+    public static string MultiHostConnectionString(PrivatePostgres primary, PrivatePostgres standby) =>
+        $"Host=127.0.0.1:{primary.Port},127.0.0.1:{standby.Port};Username=postgres;Database=postgres;"
+        + "Target Session Attributes=primary;Host Recheck Seconds=1;Timeout=3;Command Timeout=10";
 
     /// <summary>Promotes this standby to primary (<c>pg_ctl promote</c>, waiting until it accepts writes).</summary>
     public Task PromoteAsync() => AsPostgresAsync(Bin + "/pg_ctl", "-D", DataDirectory, "-w", "-t", "60", "promote");
@@ -101,9 +159,18 @@ internal sealed class PrivatePostgres : IAsyncDisposable
 
         // Gone, or a zombie nobody reaped yet: either way it serves nothing, and its port refuses connections.
         var stat = $"/proc/{pid}/stat";
-        Assert.True(!File.Exists(stat) || File.ReadAllText(stat).Split(") ")[1].StartsWith('Z'), $"postmaster {pid} still runs after kill -9");
+        Check(!File.Exists(stat) || File.ReadAllText(stat).Split(") ")[1].StartsWith('Z'), $"postmaster {pid} still runs after kill -9");
         using var probe = new System.Net.Sockets.TcpClient();
-        await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync("127.0.0.1", Port));
+        try
+        {
+            await probe.ConnectAsync("127.0.0.1", Port);
+            Check(false, $"port {Port} still accepts connections after kill -9 of postmaster {pid}");
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // Refused: nothing serves there any more.
+        }
+
         return pid;
     }
 
@@ -116,7 +183,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             {
                 await AsPostgresAsync(Bin + "/pg_ctl", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "10", "stop");
             }
-            catch (Xunit.Sdk.XunitException)
+            catch (InvalidOperationException)
             {
                 // Still there: kill the server this test started, by its pid.
                 if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
@@ -161,6 +228,14 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed: {await output}{await error}");
+        Check(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed: {await output}{await error}");
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(message);
+        }
     }
 }
