@@ -80,4 +80,22 @@ public static class NodeManagerProvidersSlaveBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FirewallManagerOptions>, FirewallManagerOptionsValidator>());
         return builder.AddNodeManager<FirewallManager>();
     }
+
+    /// <summary>
+    /// Adds the in-process port redirection manager (no root, no nftables; TCP only; the forwarders live in the node
+    /// daemon): the same <c>.slapos-port-redirect</c> file and options as <see cref="UsePortRedirectManager"/> (but
+    /// <c>TableName</c>), for unprivileged nodes. Register one of the two.
+    /// </summary>
+    public static ISlapOSSlaveBuilder UseInProcessPortRedirectManager(this ISlapOSSlaveBuilder builder, Action<PortRedirectManagerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<PortRedirectManagerOptions>().BindConfiguration(PortRedirectManagerOptions.SectionName).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PortRedirectManagerOptions>, PortRedirectManagerOptionsValidator>());
+        return builder.AddNodeManager<InProcessPortRedirectManager>();
+    }
 }

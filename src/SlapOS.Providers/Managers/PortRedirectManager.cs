@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +16,7 @@ namespace SlapOS.Providers.Managers;
 public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> options, ILogger<PortRedirectManager> logger) : INodeManager
 {
     /// <summary>The request file, in the partition directory (slapgrid's name).</summary>
-    public const string PortRedirectFile = ".slapos-port-redirect";
+    public const string PortRedirectFile = PortRedirectRequest.FileName;
 
     /// <summary>The prefix of the partitions' chains in the table.</summary>
     public const string ChainPrefix = "portredir_";
@@ -38,34 +36,37 @@ public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> opt
     public async Task AfterInstanceAsync(NodeManagerPartition partition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partition);
-        var file = Path.Combine(partition.PartitionPath, PortRedirectFile);
         var chain = Chain(partition);
-        if (!File.Exists(file))
+        var refusals = new List<string>();
+        if (PortRedirectRequest.Read(partition, options.Value, refusals) is not { } redirections)
         {
             await RemoveAsync(partition, chain, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var refusals = new List<string>();
         var rules = new List<string>();
-        foreach (var entry in Read(file))
+        foreach (var redirection in redirections)
         {
-            if (Rule(entry, partition, out var reason) is { } rule)
+            if (Rule(redirection) is { } rule)
             {
                 rules.Add(rule);
             }
             else
             {
-                PortRedirectManagerLog.Refused(logger, partition.PartitionReference, reason);
-                refusals.Add("portredir: " + reason);
+                refusals.Add($"srcAddress {redirection.SourceAddress} and destAddress {redirection.DestinationAddress} are not of the same IP version (nftables cannot translate between them)");
             }
         }
 
         await Table.ReplaceChainAsync(BaseChains, chain, rules, [.. BaseChains.Select(b => (b.Name, "jump " + chain))], cancellationToken).ConfigureAwait(false);
         PortRedirectManagerLog.Applied(logger, partition.PartitionReference, rules.Count, options.Value.TableName);
+        foreach (var refusal in refusals)
+        {
+            PortRedirectManagerLog.Refused(logger, partition.PartitionReference, refusal);
+        }
+
         if (refusals.Count > 0)
         {
-            throw new NodeManagerException(string.Join('\n', refusals));
+            throw new NodeManagerException(string.Join('\n', refusals.Select(r => "portredir: " + r)));
         }
     }
 
@@ -90,99 +91,19 @@ public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> opt
             : throw new NodeManagerException($"portredir: partition reference '{partition.PartitionReference}' cannot name an nftables chain (letters, digits, '_').");
     }
 
-    private static List<JsonElement> Read(string file)
+    /// <summary>The nftables rule of one redirection, or <see langword="null"/> when it would translate between IP versions.</summary>
+    private static string? Rule(PortRedirection redirection)
     {
-        try
+        var (source, destination) = (redirection.SourceAddress, redirection.DestinationAddress);
+        if (source is not null && source.AddressFamily != destination.AddressFamily)
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(file));
-            return document.RootElement.ValueKind == JsonValueKind.Array
-                ? [.. document.RootElement.EnumerateArray().Select(e => e.Clone())]
-                : throw new NodeManagerException($"portredir: {PortRedirectFile} must be a JSON list of redirections.");
-        }
-        catch (JsonException ex)
-        {
-            throw new NodeManagerException($"portredir: {PortRedirectFile} is not JSON: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>The nftables rule of one redirection, or <see langword="null"/> with the reason it is refused.</summary>
-    private string? Rule(JsonElement entry, NodeManagerPartition partition, out string reason)
-    {
-        reason = string.Empty;
-        if (entry.ValueKind != JsonValueKind.Object)
-        {
-            reason = $"each redirection is an object with srcPort and destPort (got {entry.GetRawText()})";
             return null;
         }
 
-        var type = Text(entry, "type") ?? "tcp";
-        if (type.ToLowerInvariant() is not ("tcp" or "udp"))
-        {
-            reason = $"type must be tcp or udp (got '{type}')";
-            return null;
-        }
-
-        var source = Port(entry, "srcPort");
-        var destination = Port(entry, "destPort");
-        if (source is null || destination is null)
-        {
-            reason = $"srcPort and destPort must be ports 1-65535 (got {entry.GetRawText()})";
-            return null;
-        }
-
-        if (source < options.Value.MinimumSourcePort || source > options.Value.MaximumSourcePort)
-        {
-            reason = string.Create(CultureInfo.InvariantCulture, $"host port {source} is outside {options.Value.MinimumSourcePort}-{options.Value.MaximumSourcePort} ({PortRedirectManagerOptions.SectionName})");
-            return null;
-        }
-
-        IPAddress? sourceAddress = null;
-        if (Text(entry, "srcAddress") is { } sourceText && !IPAddress.TryParse(sourceText, out sourceAddress))
-        {
-            reason = $"srcAddress '{sourceText}' is not an IP address";
-            return null;
-        }
-
-        var destinationText = Text(entry, "destAddress")
-            ?? partition.Instance?.Addresses.Select(a => a.Address).FirstOrDefault(a => a.Contains(':', StringComparison.Ordinal));
-        if (destinationText is null || !IPAddress.TryParse(destinationText, out var destinationAddress))
-        {
-            reason = destinationText is null
-                ? $"no destAddress and the partition has no IPv6 address to default to (port {source})"
-                : $"destAddress '{destinationText}' is not an IP address";
-            return null;
-        }
-
-        if (sourceAddress is not null && sourceAddress.AddressFamily != destinationAddress.AddressFamily)
-        {
-            reason = $"srcAddress {sourceAddress} and destAddress {destinationAddress} are not of the same IP version (nftables cannot translate between them)";
-            return null;
-        }
-
-        var v6 = destinationAddress.AddressFamily == AddressFamily.InterNetworkV6;
+        var v6 = destination.AddressFamily == AddressFamily.InterNetworkV6;
         var protocol = v6 ? "ip6" : "ip";
-        var match = sourceAddress is null ? $"meta nfproto {(v6 ? "ipv6" : "ipv4")} fib daddr type local" : $"{protocol} daddr {sourceAddress}";
-        var target = v6 ? $"[{destinationAddress}]" : destinationAddress.ToString();
-        return string.Create(CultureInfo.InvariantCulture, $"{match} {type.ToLowerInvariant()} dport {source} dnat {protocol} to {target}:{destination}");
-    }
-
-    private static string? Text(JsonElement entry, string name) =>
-        entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    /// <summary>A port given as a number or a string of digits (slapgrid accepts both).</summary>
-    private static int? Port(JsonElement entry, string name)
-    {
-        if (!entry.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
-        var port = value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetInt32(out var number) => number,
-            JsonValueKind.String when int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) => number,
-            _ => 0,
-        };
-        return port is >= 1 and <= 65535 ? port : null;
+        var match = source is null ? $"meta nfproto {(v6 ? "ipv6" : "ipv4")} fib daddr type local" : $"{protocol} daddr {source}";
+        var target = v6 ? $"[{destination}]" : destination.ToString();
+        return string.Create(CultureInfo.InvariantCulture, $"{match} {redirection.Protocol} dport {redirection.SourcePort} dnat {protocol} to {target}:{redirection.DestinationPort}");
     }
 }

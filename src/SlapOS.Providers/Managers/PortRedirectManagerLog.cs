@@ -13,4 +13,7 @@ internal static partial class PortRedirectManagerLog
 
     [LoggerMessage(50, LogLevel.Information, "Partition {Partition}: host port redirections removed from nftables table {Table}")]
     public static partial void Removed(ILogger logger, string partition, string table);
+
+    [LoggerMessage(53, LogLevel.Information, "Partition {Partition}: {Count} host port(s) forwarded in process")]
+    public static partial void Forwarding(ILogger logger, string partition, int count);
 }
