@@ -15,7 +15,7 @@ namespace SlapOS.Providers.Managers;
 /// the node and the other partitions are untouched. The rules are replaced atomically after every deployment and
 /// removed (with the table when it is the last) at destruction or when the file goes away.
 /// </summary>
-public sealed class FirewallManager(IOptions<FirewallManagerOptions> options, ILogger<FirewallManager> logger) : INodeManager
+public sealed class FirewallManager(IOptions<FirewallManagerOptions> options, ILogger<FirewallManager> logger) : INodeManager, IDisposable
 {
     /// <summary>The request file, in the partition directory (slapgrid's name).</summary>
     public const string WhitelistFile = ".slapos-whitelist-firewall";
@@ -28,7 +28,9 @@ public sealed class FirewallManager(IOptions<FirewallManagerOptions> options, IL
         ("output", "type filter hook output priority filter; policy accept;"),
     ];
 
-    private NftablesTable Table => new(options.Value.TableName, Name);
+    private readonly Lazy<NftablesTable> _table = new(() => new NftablesTable(options.Value.TableName, "firewall"));
+
+    private NftablesTable Table => _table.Value;
 
     /// <inheritdoc />
     public string Name => "firewall";
@@ -143,5 +145,14 @@ public sealed class FirewallManager(IOptions<FirewallManagerOptions> options, IL
         }
 
         return (await output.ConfigureAwait(false)).Trim();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_table.IsValueCreated)
+        {
+            _table.Value.Dispose();
+        }
     }
 }

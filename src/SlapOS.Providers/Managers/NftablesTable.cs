@@ -8,10 +8,13 @@ namespace SlapOS.Providers.Managers;
 /// <summary>
 /// One nftables table of the node (<c>inet &lt;name&gt;</c>) holding base chains and one regular chain per partition,
 /// each reached from the base chains by jump rules. Every change is one <c>nft -f -</c> transaction, so a partition's
-/// rules are replaced atomically; the table exists only while a partition has a chain in it.
+/// rules are replaced atomically; the table exists only while a partition has a chain in it. Changes through one
+/// instance are serialized (partitions deployed in parallel read and change the same table).
 /// </summary>
-internal sealed class NftablesTable(string name, string manager)
+internal sealed class NftablesTable(string name, string manager) : IDisposable
 {
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     private const string Family = "inet";
 
     public string Name { get; } = name;
@@ -26,6 +29,43 @@ internal sealed class NftablesTable(string name, string manager)
     /// <c>("output", "meta skuid 1000 jump fw_slappart0")</c>), dropping the previous jumps to it.
     /// </summary>
     public async Task ReplaceChainAsync(
+        IReadOnlyList<(string Name, string Definition)> baseChains,
+        string chain,
+        IReadOnlyList<string> rules,
+        IReadOnlyList<(string BaseChain, string Rule)> jumps,
+        CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReplaceChainLockedAsync(baseChains, chain, rules, jumps, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Removes a partition's chain and the jumps to it; removes the whole table when no chain named with
+    /// <paramref name="partitionChainPrefix"/> is left. Nothing to remove is a success.
+    /// </summary>
+    public async Task RemoveChainAsync(string chain, string partitionChainPrefix, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RemoveChainLockedAsync(chain, partitionChainPrefix, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task ReplaceChainLockedAsync(
         IReadOnlyList<(string Name, string Definition)> baseChains,
         string chain,
         IReadOnlyList<string> rules,
@@ -60,11 +100,7 @@ internal sealed class NftablesTable(string name, string manager)
         await RunAsync(["-f", "-"], script.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Removes a partition's chain and the jumps to it; removes the whole table when no chain named with
-    /// <paramref name="partitionChainPrefix"/> is left. Nothing to remove is a success.
-    /// </summary>
-    public async Task RemoveChainAsync(string chain, string partitionChainPrefix, CancellationToken cancellationToken)
+    private async Task RemoveChainLockedAsync(string chain, string partitionChainPrefix, CancellationToken cancellationToken)
     {
         var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (current is null)
@@ -92,9 +128,6 @@ internal sealed class NftablesTable(string name, string manager)
             await RunAsync(["-f", "-"], script.ToString(), cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Whether the table exists now.</summary>
-    public async Task<bool> ExistsAsync(CancellationToken cancellationToken) => await ReadAsync(cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>The table's chains and jump rules, or <see langword="null"/> when it does not exist.</summary>
     private async Task<Listing?> ReadAsync(CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace SlapOS.Providers.Managers;
 /// replaced atomically after every deployment and removed (with the table when it is the last) at destruction or when
 /// the file goes away.
 /// </summary>
-public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> options, ILogger<PortRedirectManager> logger) : INodeManager
+public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> options, ILogger<PortRedirectManager> logger) : INodeManager, IDisposable
 {
     /// <summary>The request file, in the partition directory (slapgrid's name).</summary>
     public const string PortRedirectFile = PortRedirectRequest.FileName;
@@ -27,7 +27,9 @@ public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> opt
         ("output", "type nat hook output priority -100; policy accept;"),
     ];
 
-    private NftablesTable Table => new(options.Value.TableName, Name);
+    private readonly Lazy<NftablesTable> _table = new(() => new NftablesTable(options.Value.TableName, "portredir"));
+
+    private NftablesTable Table => _table.Value;
 
     /// <inheritdoc />
     public string Name => "portredir";
@@ -105,5 +107,14 @@ public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> opt
         var match = source is null ? $"meta nfproto {(v6 ? "ipv6" : "ipv4")} fib daddr type local" : $"{protocol} daddr {source}";
         var target = v6 ? $"[{destination}]" : destination.ToString();
         return string.Create(CultureInfo.InvariantCulture, $"{match} {redirection.Protocol} dport {redirection.SourcePort} dnat {protocol} to {target}:{redirection.DestinationPort}");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_table.IsValueCreated)
+        {
+            _table.Value.Dispose();
+        }
     }
 }

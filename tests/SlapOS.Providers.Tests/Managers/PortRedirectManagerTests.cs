@@ -105,6 +105,27 @@ public sealed class PortRedirectManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task Partitions_deployed_and_destroyed_in_parallel_keep_their_own_rules_and_the_last_one_removes_the_table()
+    {
+        INodeManager manager = Manager(_table);
+        var partitions = Enumerable.Range(10, 6).Select(i => Partition("slappart" + i)).ToList();
+        foreach (var (partition, index) in partitions.Select((p, i) => (p, i)))
+        {
+            Request(partition, new { srcPort = 47840 + index, destPort = 80, destAddress = "10.218.0.9" });
+        }
+
+        await Task.WhenAll(partitions.Select(p => manager.AfterInstanceAsync(p, CancellationToken.None)));
+
+        var lines = NftablesCollection.Table(_table).Split('\n').Select(l => l.Trim()).ToList();
+        Assert.All(partitions, p => Assert.Equal(2, lines.Count(l => l == "jump portredir_" + p.PartitionReference)));
+        Assert.Equal(6, lines.Count(l => l.Contains("dnat ip to 10.218.0.9:80", StringComparison.Ordinal)));
+
+        await Task.WhenAll(partitions.Select(p => manager.AfterDestroyAsync(p, CancellationToken.None)));
+
+        Assert.False(NftablesCollection.TableExists(_table));
+    }
+
+    [Fact]
     public async Task A_request_file_that_is_not_a_json_list_is_reported_and_changes_nothing()
     {
         var partition = Partition("slappart3");
