@@ -130,7 +130,7 @@ internal sealed class NftablesTable(string name, string manager) : IDisposable
     }
 
     /// <summary>The table's chains and jump rules, or <see langword="null"/> when it does not exist.</summary>
-    private async Task<Listing?> ReadAsync(CancellationToken cancellationToken)
+    private async Task<NftablesListing?> ReadAsync(CancellationToken cancellationToken)
     {
         var (exitCode, output, error) = await ExecuteAsync(["-j", "list", "table", Family, Name], null, cancellationToken).ConfigureAwait(false);
         if (exitCode != 0)
@@ -164,7 +164,7 @@ internal sealed class NftablesTable(string name, string manager) : IDisposable
             }
         }
 
-        return new Listing(chains, jumps);
+        return new NftablesListing(chains, jumps);
     }
 
     private async Task RunAsync(string[] arguments, string? input, CancellationToken cancellationToken)
@@ -208,11 +208,5 @@ internal sealed class NftablesTable(string name, string manager) : IDisposable
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
         }
-    }
-
-    private sealed record Listing(List<string> Chains, List<(string BaseChain, long Handle, string Target)> Jumps)
-    {
-        public IEnumerable<(string BaseChain, long Handle)> JumpsTo(string chain) =>
-            Jumps.Where(j => j.Target == chain).Select(j => (j.BaseChain, j.Handle));
     }
 }
