@@ -21,6 +21,7 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 [ -x /usr/sbin/useradd ] || need+=(passwd)
 command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
+command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]}"
@@ -65,15 +66,18 @@ fi
 # 3. What the host has before the run, so that the leak check (step 5) blames only this run: names
 #    carrying this run's tag (tests/Shared/TestRun.cs), new since now; databases new since now.
 tag=$(printf '%03x' $((RANDOM % 4096)))
-names_of() { # users | groups | links
+names_of() { # users | groups | links | namespaces | nftables
   case $1 in
     users) cut -d: -f1 /etc/passwd ;;
     groups) cut -d: -f1 /etc/group ;;
     links) ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 ;;
+    namespaces) ip netns list 2>/dev/null | awk '{print $1}' ;;
+    nftables) nft list tables inet 2>/dev/null | awk '{print $3}' ;;
   esac | sort -u
 }
+kinds="users groups links namespaces nftables"
 databases() ( cd / && pg_as "$pgbin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -Atc 'SELECT datname FROM pg_database' 2>/dev/null | sort -u )
-for kind in users groups links; do names_of "$kind" >"$work/before.$kind"; done
+for kind in $kinds; do names_of "$kind" >"$work/before.$kind"; done
 databases >"$work/before.databases"
 
 # 4. Build once, prove the runner, then run every test project (scripts/lib/test-runner.sh counts).
@@ -111,7 +115,8 @@ unset TMPDIR SLAPOS_TEST_RUN_TAG
 
 # 5. Leak check, on every run: what the tests of THIS run left behind is a failure, reported and
 #    removed. Processes: those carrying the run's tag in their environment or running from (or out
-#    of) its temporary directory, except the toolchain's own. Users, groups, links: new since step 3
+#    of) its temporary directory, except the toolchain's own. Users, groups, links, network namespaces,
+#    inet nftables tables: new since step 3
 #    and named with the run's tag. Databases: new in this run's private PostgreSQL.
 leaks=0
 leak() { leaks=$((leaks + 1)); log "LEAK $*"; }
@@ -128,7 +133,7 @@ for dir in /proc/[0-9]*; do
     kill -9 "$pid" 2>/dev/null || true
   fi
 done
-for kind in users groups links; do
+for kind in $kinds; do
   names_of "$kind" | comm -13 "$work/before.$kind" - | grep -E "^[a-z]{2}${tag}[0-9a-f]{5}" >"$work/leaked.$kind" || true
   while read -r name; do
     leak "$kind: $name"
@@ -136,6 +141,8 @@ for kind in users groups links; do
       users) userdel "$name" >/dev/null 2>&1 || true ;;
       groups) groupdel "$name" >/dev/null 2>&1 || true ;;
       links) ip link del dev "$name" >/dev/null 2>&1 || true ;;
+      namespaces) ip netns del "$name" >/dev/null 2>&1 || true ;;
+      nftables) nft delete table inet "$name" >/dev/null 2>&1 || true ;;
     esac
   done <"$work/leaked.$kind"
 done

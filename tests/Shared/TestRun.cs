@@ -4,7 +4,8 @@ namespace SlapOS.Tests;
 
 /// <summary>
 /// What this test run owns on the host. scripts/test.sh sets <c>SLAPOS_TEST_RUN_TAG</c> (3 hex digits)
-/// and, after the run, reports as leaked the users, groups and network links whose names carry it:
+/// and, after the run, reports as leaked the users, groups, network links, network namespaces and inet nftables
+/// tables whose names carry it:
 /// other runs on the same machine use other tags, so their live names are never blamed on this one.
 /// </summary>
 internal static class TestRun

@@ -16,7 +16,7 @@ internal sealed class NodeFixture : IDisposable
     public const string Computer = "COMP-TEST";
     public const string ReleaseUrl = "https://example.invalid/sample/software.cfg";
 
-    public NodeFixture(IDictionary<string, string?>? settings = null)
+    public NodeFixture(IDictionary<string, string?>? settings = null, Action<ISlapOSSlaveBuilder>? configure = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "slapos-node-" + Guid.NewGuid().ToString("N"));
         InstanceRoot = Path.Combine(Root, "srv");
@@ -53,7 +53,7 @@ internal sealed class NodeFixture : IDisposable
         services.AddSingleton(Supervisor);
         services.AddSingleton(Formatter);
         services.AddSingleton(Sink);
-        services.AddSlapOSSlave();
+        services.AddSlapOSSlave(configure);
         Services = services.BuildServiceProvider();
     }
 
