@@ -103,6 +103,35 @@ public sealed class SlapproxyProfileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_release_its_node_reports_destroyed_is_forgotten_in_the_profile_and_kept_in_the_strict_one()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        await lenient.FormatAsync(Default, 1);
+        var strictComputer = LoopbackMaster.NewComputer();
+        await strict.FormatAsync(strictComputer, 1);
+        const string release = "https://mysoft";
+
+        foreach (var (master, computer) in new[] { ((LoopbackMaster)lenient, Default), (strict, strictComputer) })
+        {
+            var supplied = await master.PostJsonAsync("/slapos.post.v0.software_installation", new { software_release_uri = release, computer_guid = computer });
+            var reported = await master.PostJsonAsync("/slapos.put.v0.software_installation_reported_state", new { software_release_uri = release, computer_guid = computer, reported_state = "destroyed" });
+            Assert.Equal(HttpStatusCode.OK, supplied.Status);
+            Assert.Equal(HttpStatusCode.OK, reported.Status);
+        }
+
+        var forgotten = (await lenient.PostJsonAsync("/slapos.allDocs.v0.compute_node_software_installation_list", new { computer_guid = Default })).Json();
+        var kept = (await strict.PostJsonAsync("/slapos.allDocs.v0.compute_node_software_installation_list", new { computer_guid = strictComputer })).Json();
+        var again = await lenient.PostJsonAsync("/slapos.post.v0.software_installation", new { software_release_uri = release, computer_guid = Default });
+        var back = (await lenient.PostJsonAsync("/slapos.allDocs.v0.compute_node_software_installation_list", new { computer_guid = Default })).Json();
+
+        Assert.Equal(0, forgotten.GetProperty("result_list").GetArrayLength());
+        Assert.Equal("available", Assert.Single(kept.GetProperty("result_list").EnumerateArray()).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal("available", Assert.Single(back.GetProperty("result_list").EnumerateArray()).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_request_naming_no_computer_goes_to_the_default_computer_once_it_has_partitions()
     {
         var master = await StartAsync(new SlapproxyProfileMaster());
