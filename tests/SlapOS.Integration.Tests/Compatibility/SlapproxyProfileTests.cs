@@ -78,6 +78,60 @@ public sealed class SlapproxyProfileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partition_holding_no_instance_requests_at_the_top_level()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        await lenient.FormatAsync(Default, 2);
+        var strictComputer = LoopbackMaster.NewComputer();
+        await strict.FormatAsync(strictComputer, 2);
+
+        var answer = await lenient.RequestXmlAsync("MyInstance", requester: (Default, "slappart1"));
+        var again = await lenient.RequestXmlAsync("MyInstance");
+        var refused = await strict.RequestXmlAsync("MyInstance", requester: (strictComputer, "slappart1"));
+
+        // A request answer carries the requested parameters only (slapproxy's too): the top level shows in the
+        // instance's id (no root title) and in a requester-less request of the same title finding the same instance.
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        var instance = Assert.IsType<MarshalObject>(answer.Marshal());
+        Assert.Equal("MyInstance______0", instance.State["_instance_guid"]);
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        var same = Assert.IsType<MarshalObject>(again.Marshal());
+        Assert.Equal(instance.State["_instance_guid"], same.State["_instance_guid"]);
+        Assert.Equal(instance.State["slap_computer_partition_id"], same.State["slap_computer_partition_id"]);
+        Assert.Equal(HttpStatusCode.NotFound, refused.Status);
+    }
+
+    [Fact]
+    public async Task A_release_its_node_reports_destroyed_is_forgotten_in_the_profile_and_kept_in_the_strict_one()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        await lenient.FormatAsync(Default, 1);
+        var strictComputer = LoopbackMaster.NewComputer();
+        await strict.FormatAsync(strictComputer, 1);
+        const string release = "https://mysoft";
+
+        foreach (var (master, computer) in new[] { ((LoopbackMaster)lenient, Default), (strict, strictComputer) })
+        {
+            var supplied = await master.PostJsonAsync("/slapos.post.v0.software_installation", new { software_release_uri = release, computer_guid = computer });
+            var reported = await master.PostJsonAsync("/slapos.put.v0.software_installation_reported_state", new { software_release_uri = release, computer_guid = computer, reported_state = "destroyed" });
+            Assert.Equal(HttpStatusCode.OK, supplied.Status);
+            Assert.Equal(HttpStatusCode.OK, reported.Status);
+        }
+
+        var forgotten = (await lenient.PostJsonAsync("/slapos.allDocs.v0.compute_node_software_installation_list", new { computer_guid = Default })).Json();
+        var kept = (await strict.PostJsonAsync("/slapos.allDocs.v0.compute_node_software_installation_list", new { computer_guid = strictComputer })).Json();
+        var again = await lenient.PostJsonAsync("/slapos.post.v0.software_installation", new { software_release_uri = release, computer_guid = Default });
+        var back = (await lenient.PostJsonAsync("/slapos.allDocs.v0.compute_node_software_installation_list", new { computer_guid = Default })).Json();
+
+        Assert.Equal(0, forgotten.GetProperty("result_list").GetArrayLength());
+        Assert.Equal("available", Assert.Single(kept.GetProperty("result_list").EnumerateArray()).GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal("available", Assert.Single(back.GetProperty("result_list").EnumerateArray()).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_request_naming_no_computer_goes_to_the_default_computer_once_it_has_partitions()
     {
         var master = await StartAsync(new SlapproxyProfileMaster());

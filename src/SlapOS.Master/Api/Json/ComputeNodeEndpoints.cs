@@ -23,7 +23,15 @@ internal static class ComputeNodeEndpoints
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken);
         var state = SlapStates.ParseInstallationState(JsonDocuments.RequiredString(body, "reported_state"));
-        await master.ReportSoftwareInstallationAsync(computer, JsonDocuments.RequiredString(body, "software_release_uri"), state, null, cancellationToken);
+        var url = JsonDocuments.RequiredString(body, "software_release_uri");
+        await master.ReportSoftwareInstallationAsync(computer, url, state, null, cancellationToken);
+        if (state == SoftwareInstallationState.Destroyed && SlapproxyProfile.IsOn(context))
+        {
+            // slapproxy forgets a release its node reports removed: the supply ends destroyed, so it is no longer
+            // listed (a later supply brings it back).
+            await master.SupplyAsync(computer, url, SupplyState.Destroyed, cancellationToken);
+        }
+
         return JsonDocuments.Success("Reported");
     }
 
