@@ -40,6 +40,43 @@ internal sealed class PortalQueries(ISlapMaster master)
         await master.SupplyAsync(computerReference, url, state, cancellationToken);
     }
 
+    /// <summary>How full each computer the caller may see is, from the store's one aggregate query (no partition is read).</summary>
+    public async Task<IReadOnlyList<ComputerCapacity>> ListCapacityAsync(SlapIdentity caller, CancellationToken cancellationToken)
+    {
+        var capacity = await master.ListComputerCapacityAsync(cancellationToken);
+        return [.. capacity.Where(c => SlapAuthorization.MayActOnComputer(caller, c.ComputerReference, new Computer { Reference = c.ComputerReference, OwnerReference = c.OwnerReference }))];
+    }
+
+    /// <summary>
+    /// Starts, stops or destroys an instance the caller may act on: the master's own re-request of that instance (same
+    /// requester, title, release, type, parameters and SLA, new state), so the tree rules apply as for any request
+    /// (a child of a root that is not started takes the root's state; destroying an instance destroys its children).
+    /// </summary>
+    public async Task<SoftwareInstance> ChangeStateAsync(SlapIdentity caller, string instanceReference, RequestedState state, CancellationToken cancellationToken)
+    {
+        var (instance, _) = await GetInstanceAsync(caller, instanceReference, cancellationToken);
+        return await master.RequestAsync(new InstanceRequest
+        {
+            Title = instance.Title,
+            RequesterReference = instance.RequesterReference,
+            SoftwareReleaseUrl = instance.SoftwareReleaseUrl,
+            SoftwareType = instance.SoftwareType,
+            Parameters = instance.Parameters,
+            Sla = instance.Sla,
+            Shared = instance.Shared,
+            State = state,
+        }, cancellationToken);
+    }
+
+    /// <summary>An instance the caller may act on (the tree's owner, the instance, its node or an administrator), with its tree.</summary>
+    public async Task<(SoftwareInstance Instance, InstanceTree Tree)> GetInstanceAsync(SlapIdentity caller, string instanceReference, CancellationToken cancellationToken)
+    {
+        var tree = await master.GetInstanceTreeAsync(instanceReference, cancellationToken);
+        var instance = tree.Instances.FirstOrDefault(i => i.Reference == instanceReference) ?? throw new SlapNotFoundException("instance", instanceReference);
+        SlapAuthorization.DemandInstance(caller, instance, tree.Owner);
+        return (instance, tree);
+    }
+
     /// <summary>The roots of the trees the caller may see, by title.</summary>
     public async Task<IReadOnlyList<InstanceTree>> ListTreesAsync(SlapIdentity caller, CancellationToken cancellationToken)
     {
