@@ -211,10 +211,15 @@ internal sealed class PortalQueries(ISlapMaster master)
         accumulator.Cpu[bucket] += record.CpuSeconds;
         accumulator.PeakMemory = Math.Max(accumulator.PeakMemory, record.MemoryBytes);
         accumulator.Records++;
+
+        // Memory and disk are levels, not amounts: a partition counts once per bucket, at its highest report.
+        var key = (bucket, record.ComputerReference, record.PartitionReference);
+        var (memory, disk) = accumulator.Levels.GetValueOrDefault(key);
+        accumulator.Levels[key] = (Math.Max(memory, record.MemoryBytes), Math.Max(disk, record.DiskBytes));
     }
 
     private static List<UsageSeries> ToSeries(Dictionary<string, Accumulator> series) =>
-        [.. series.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new UsageSeries(s.Key, s.Value.Cpu, s.Value.PeakMemory, s.Value.Records))];
+        [.. series.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value.ToSeries(s.Key))];
 
     private async Task<PortalComputer> DescribeAsync(Computer computer, CancellationToken cancellationToken)
     {
@@ -243,5 +248,20 @@ internal sealed class PortalQueries(ISlapMaster master)
         public long PeakMemory { get; set; }
 
         public int Records { get; set; }
+
+        public Dictionary<(int Bucket, string Computer, string Partition), (long Memory, long Disk)> Levels { get; } = [];
+
+        public UsageSeries ToSeries(string name)
+        {
+            var memory = new double[Cpu.Length];
+            var disk = new double[Cpu.Length];
+            foreach (var ((bucket, _, _), (m, d)) in Levels)
+            {
+                memory[bucket] += m;
+                disk[bucket] += d;
+            }
+
+            return new UsageSeries(name, Cpu, PeakMemory, Records) { MemoryBytes = memory, DiskBytes = disk };
+        }
     }
 }
