@@ -24,6 +24,9 @@ public interface ISlapMaster
     /// </summary>
     Task<FormatResult> FormatComputerAsync(ComputerFormat format, CancellationToken cancellationToken);
 
+    /// <summary>How full each computer is (free, used and reserved partitions), from one aggregate query of the store.</summary>
+    Task<IReadOnlyList<ComputerCapacity>> ListComputerCapacityAsync(CancellationToken cancellationToken);
+
     /// <summary>The partitions of a computer.</summary>
     Task<IReadOnlyList<ComputerPartition>> ListPartitionsAsync(string computerReference, CancellationToken cancellationToken);
 

@@ -75,6 +75,41 @@ public interface IMasterStore
     Task<IReadOnlyList<AllocationCandidate>> ListAllocationCandidatesAsync(string softwareReleaseUrl, CancellationToken cancellationToken);
 
     /// <summary>
+    /// How full each computer is (free, reserved and all partitions), by reference. The default reads every computer's
+    /// partitions and instances; a database store answers with one aggregate query over its counters.
+    /// </summary>
+    async Task<IReadOnlyList<ComputerCapacity>> ListComputerCapacityAsync(CancellationToken cancellationToken)
+    {
+        var capacity = new List<ComputerCapacity>();
+        await foreach (var computer in ListComputersAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var partitions = await ListPartitionsAsync(computer.Reference, cancellationToken).ConfigureAwait(false);
+            var reserved = 0;
+            await foreach (var instance in ListInstancesAsync(new InstanceQuery { ComputerReference = computer.Reference, Shared = false }, cancellationToken).ConfigureAwait(false))
+            {
+                if (instance.RequestedState == RequestedState.Destroyed && instance.PartitionReference is not null)
+                {
+                    reserved++;
+                }
+            }
+
+            capacity.Add(new ComputerCapacity
+            {
+                ComputerReference = computer.Reference,
+                Title = computer.Title,
+                OwnerReference = computer.OwnerReference,
+                AllocationOpen = computer.AllocationOpen,
+                LastContact = computer.LastContact,
+                TotalPartitions = partitions.Count,
+                FreePartitions = partitions.Count(p => p.State == PartitionState.Free),
+                ReservedPartitions = reserved,
+            });
+        }
+
+        return [.. capacity.OrderBy(c => c.ComputerReference, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
     /// Atomically takes one free partition of <paramref name="computerReference"/> and inserts
     /// <paramref name="instance"/> into it. Returns the instance as stored, or <see langword="null"/>
     /// when no partition there is free any more (a lost race: try the next computer).

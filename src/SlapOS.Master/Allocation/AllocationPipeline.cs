@@ -45,7 +45,31 @@ internal sealed class AllocationPipeline(
             eliminations.Add(new PolicyElimination("reservation", lost, 0));
         }
 
-        throw new NoFreePartitionException(context.Request.Title, candidates.Count, eliminations);
+        throw new NoFreePartitionException(context.Request.Title, candidates.Count, Name(context, candidates, eliminations));
+    }
+
+    /// <summary>
+    /// On failure only (a successful allocation pays nothing for it): runs the filters again to name the computers each
+    /// policy eliminated, so that the explanation says which computers and why.
+    /// </summary>
+    private List<PolicyElimination> Name(AllocationContext context, IReadOnlyList<AllocationCandidate> candidates, List<PolicyElimination> eliminations)
+    {
+        var named = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        IReadOnlyList<AllocationCandidate> current = candidates;
+        foreach (var policy in _policies)
+        {
+            if (current.Count == 0)
+            {
+                break;
+            }
+
+            var next = policy.Filter(context, current);
+            var kept = next.Select(c => c.Computer.Reference).ToHashSet(StringComparer.Ordinal);
+            named[policy.Name] = [.. current.Select(c => c.Computer.Reference).Where(r => !kept.Contains(r)).Take(PolicyElimination.MaxNamedComputers)];
+            current = next;
+        }
+
+        return [.. eliminations.Select(e => named.TryGetValue(e.Policy, out var computers) && computers.Count > 0 ? e with { Computers = computers } : e)];
     }
 
     /// <summary>Filters and orders candidates, best first, recording what each policy eliminated.</summary>

@@ -127,7 +127,7 @@ internal static class ComputerPages
             """);
         var period = UsagePeriod.Last(7, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         var usage = await queries.GetUsageAsync(caller, c.Computer.Reference, period.Start, period.End, period.Buckets, context.RequestAborted);
-        body.Add(UsageChart.Render(usage.Buckets, usage.ByTree, "CPU seconds per day by instance tree on " + c.Computer.Reference, "usage-computer", dayLabels: true));
+        body.Add(UsageChart.RenderAll(usage.Buckets, usage.ByTree, "by instance tree on " + c.Computer.Reference, "usage-computer", dayLabels: true));
         body.Add($"</section>");
         await PortalLayout.WriteAsync(context, "Computer " + c.Computer.Reference, body.ToMarkup());
     }

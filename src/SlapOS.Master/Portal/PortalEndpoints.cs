@@ -38,6 +38,9 @@ internal static class PortalEndpoints
         Post(endpoints, "/computers/{computer}/revoke", CertificatePages.RevokeAsync);
         Get(endpoints, "/trees", TreePages.ListAsync);
         Get(endpoints, "/trees/{instance}", TreePages.DetailAsync);
+        Get(endpoints, "/instances/{instance}/state", InstancePages.ConfirmAsync);
+        Post(endpoints, "/instances/{instance}/state", InstancePages.ChangeAsync);
+        Get(endpoints, "/capacity", CapacityPage.RenderAsync);
         Get(endpoints, "/request", RequestPage.FormAsync);
         Post(endpoints, "/request", RequestPage.SubmitAsync);
         Get(endpoints, "/usage", UsagePage.RenderAsync);

@@ -10,6 +10,7 @@ internal static class PortalLayout
     private static readonly (string Path, string Label)[] Navigation =
     [
         ("/computers", "Computers"),
+        ("/capacity", "Capacity"),
         ("/trees", "Instance trees"),
         ("/request", "Request an instance"),
         ("/usage", "Usage"),

@@ -40,6 +40,43 @@ internal sealed class PortalQueries(ISlapMaster master)
         await master.SupplyAsync(computerReference, url, state, cancellationToken);
     }
 
+    /// <summary>How full each computer the caller may see is, from the store's one aggregate query (no partition is read).</summary>
+    public async Task<IReadOnlyList<ComputerCapacity>> ListCapacityAsync(SlapIdentity caller, CancellationToken cancellationToken)
+    {
+        var capacity = await master.ListComputerCapacityAsync(cancellationToken);
+        return [.. capacity.Where(c => SlapAuthorization.MayActOnComputer(caller, c.ComputerReference, new Computer { Reference = c.ComputerReference, OwnerReference = c.OwnerReference }))];
+    }
+
+    /// <summary>
+    /// Starts, stops or destroys an instance the caller may act on: the master's own re-request of that instance (same
+    /// requester, title, release, type, parameters and SLA, new state), so the tree rules apply as for any request
+    /// (a child of a root that is not started takes the root's state; destroying an instance destroys its children).
+    /// </summary>
+    public async Task<SoftwareInstance> ChangeStateAsync(SlapIdentity caller, string instanceReference, RequestedState state, CancellationToken cancellationToken)
+    {
+        var (instance, _) = await GetInstanceAsync(caller, instanceReference, cancellationToken);
+        return await master.RequestAsync(new InstanceRequest
+        {
+            Title = instance.Title,
+            RequesterReference = instance.RequesterReference,
+            SoftwareReleaseUrl = instance.SoftwareReleaseUrl,
+            SoftwareType = instance.SoftwareType,
+            Parameters = instance.Parameters,
+            Sla = instance.Sla,
+            Shared = instance.Shared,
+            State = state,
+        }, cancellationToken);
+    }
+
+    /// <summary>An instance the caller may act on (the tree's owner, the instance, its node or an administrator), with its tree.</summary>
+    public async Task<(SoftwareInstance Instance, InstanceTree Tree)> GetInstanceAsync(SlapIdentity caller, string instanceReference, CancellationToken cancellationToken)
+    {
+        var tree = await master.GetInstanceTreeAsync(instanceReference, cancellationToken);
+        var instance = tree.Instances.FirstOrDefault(i => i.Reference == instanceReference) ?? throw new SlapNotFoundException("instance", instanceReference);
+        SlapAuthorization.DemandInstance(caller, instance, tree.Owner);
+        return (instance, tree);
+    }
+
     /// <summary>The roots of the trees the caller may see, by title.</summary>
     public async Task<IReadOnlyList<InstanceTree>> ListTreesAsync(SlapIdentity caller, CancellationToken cancellationToken)
     {
@@ -174,10 +211,15 @@ internal sealed class PortalQueries(ISlapMaster master)
         accumulator.Cpu[bucket] += record.CpuSeconds;
         accumulator.PeakMemory = Math.Max(accumulator.PeakMemory, record.MemoryBytes);
         accumulator.Records++;
+
+        // Memory and disk are levels, not amounts: a partition counts once per bucket, at its highest report.
+        var key = (bucket, record.ComputerReference, record.PartitionReference);
+        var (memory, disk) = accumulator.Levels.GetValueOrDefault(key);
+        accumulator.Levels[key] = (Math.Max(memory, record.MemoryBytes), Math.Max(disk, record.DiskBytes));
     }
 
     private static List<UsageSeries> ToSeries(Dictionary<string, Accumulator> series) =>
-        [.. series.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new UsageSeries(s.Key, s.Value.Cpu, s.Value.PeakMemory, s.Value.Records))];
+        [.. series.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value.ToSeries(s.Key))];
 
     private async Task<PortalComputer> DescribeAsync(Computer computer, CancellationToken cancellationToken)
     {
@@ -206,5 +248,20 @@ internal sealed class PortalQueries(ISlapMaster master)
         public long PeakMemory { get; set; }
 
         public int Records { get; set; }
+
+        public Dictionary<(int Bucket, string Computer, string Partition), (long Memory, long Disk)> Levels { get; } = [];
+
+        public UsageSeries ToSeries(string name)
+        {
+            var memory = new double[Cpu.Length];
+            var disk = new double[Cpu.Length];
+            foreach (var ((bucket, _, _), (m, d)) in Levels)
+            {
+                memory[bucket] += m;
+                disk[bucket] += d;
+            }
+
+            return new UsageSeries(name, Cpu, PeakMemory, Records) { MemoryBytes = memory, DiskBytes = disk };
+        }
     }
 }

@@ -47,7 +47,7 @@ internal static class RequestPage
         }
         catch (NoFreePartitionException e)
         {
-            await WriteFormAsync(context, values, new Error("Nothing can host this request", e.Message), StatusCodes.Status409Conflict);
+            await WriteFormAsync(context, values, new Error("Nothing can host this request", e.Message, e), StatusCodes.Status409Conflict);
             return;
         }
         catch (SlapException e) when (e.Kind is SlapErrorKind.Validation or SlapErrorKind.NotFound or SlapErrorKind.Conflict)
@@ -60,7 +60,7 @@ internal static class RequestPage
         context.Response.Headers.Location = $"{PortalFormat.TreePath(instance.RootReference)}#instance-{Uri.EscapeDataString(instance.Reference)}";
     }
 
-    private static Task WriteFormAsync(HttpContext context, RequestFormValues values, Error? error, int status)
+    private static async Task WriteFormAsync(HttpContext context, RequestFormValues values, Error? error, int status)
     {
         var body = new HtmlBuilder();
         if (error is { } e)
@@ -68,6 +68,11 @@ internal static class RequestPage
             body.Add($"""
                 <div class="error" role="alert" id="request-error"><strong>{e.Heading}.</strong> <span class="explanation">{e.Message}</span></div>
                 """);
+        }
+
+        if (error?.Allocation is not null)
+        {
+            body.Add($"""<div class="beside">""");
         }
 
         body.Add($"""
@@ -91,11 +96,19 @@ internal static class RequestPage
             <button type="submit">Request</button>
             </form>
             """);
-        return PortalLayout.WriteAsync(context, "Request an instance", body.ToMarkup(), status);
+        if (error?.Allocation is { } allocation)
+        {
+            var visible = (await PortalEndpoints.Queries(context).ListCapacityAsync(context.GetSlapIdentity(), context.RequestAborted))
+                .Select(c => c.ComputerReference).ToHashSet(StringComparer.Ordinal);
+            body.Add(AllocationExplanation.Render(allocation, visible));
+            body.Add($"</div>");
+        }
+
+        await PortalLayout.WriteAsync(context, "Request an instance", body.ToMarkup(), status);
     }
 
     private static Markup Option(string value, string selected) =>
         new HtmlBuilder().Add($"<option value=\"{value}\"{new Markup(value == selected ? " selected" : string.Empty)}>{value}</option>").ToMarkup();
 
-    private sealed record Error(string Heading, string Message);
+    private sealed record Error(string Heading, string Message, NoFreePartitionException? Allocation = null);
 }

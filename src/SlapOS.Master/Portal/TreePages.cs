@@ -51,11 +51,17 @@ internal static class TreePages
         var tree = portalTree.Tree;
         var body = new HtmlBuilder();
         var path = PortalFormat.TreePath(tree.Root.Reference);
+        if (context.Request.Query["changed"].ToString() is { Length: > 0 } changed)
+        {
+            body.Add($"<p class=\"notice\" role=\"status\">{changed}</p>");
+        }
+
         body.Add($"""
             <p>Owner <strong>{tree.Owner}</strong> · {tree.Instances.Count} instance(s) ·
             {(showSecrets ? new HtmlBuilder().Add($"<a href=\"{path}\">Hide secret connection parameters</a>").ToMarkup() : new HtmlBuilder().Add($"<a href=\"{path}?show=secrets\">Show secret connection parameters</a>").ToMarkup())}</p>
-            <ul class="tree">
             """);
+        body.Add(TreeGraph.Render(tree, "tree-graph"));
+        body.Add($"""<ul class="tree">""");
         var forwarded = await Federation.ForwardedInstances.OfAsync(context.RequestServices, tree.Instances, context.RequestAborted);
         Node(body, tree, tree.Root, portalTree.Hosted, forwarded, showSecrets, depth: 0);
         body.Add($"</ul>");
@@ -79,6 +85,7 @@ internal static class TreePages
             <dt>Parameters</dt><dd>{Parameters(instance.Parameters, mask: true, showSecrets)}</dd>
             <dt>Connection</dt><dd>{Parameters(instance.ConnectionParameters, mask: true, showSecrets)}</dd>
             </dl>
+            {InstancePages.Actions(instance)}
             """);
         if (hosted.TryGetValue(instance.Reference, out var guests))
         {

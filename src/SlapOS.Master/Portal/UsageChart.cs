@@ -16,15 +16,16 @@ internal static class UsageChart
     private const int Bottom = 36;
     private static readonly string[] Colors = ["#0b5cad", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#0e7490"];
 
-    public static Markup Render(IReadOnlyList<DateTimeOffset> buckets, IReadOnlyList<UsageSeries> series, string caption, string id, bool dayLabels)
+    public static Markup Render(IReadOnlyList<DateTimeOffset> buckets, IReadOnlyList<UsageSeries> series, string caption, string id, bool dayLabels, UsageMetric metric = UsageMetric.Cpu)
     {
+        string Value(double v) => metric == UsageMetric.Cpu ? Short(v) : Bytes((long)v);
         var html = new HtmlBuilder();
         if (series.Count == 0)
         {
             return html.Add($"<p class=\"muted\" id=\"{id}\">No usage reported over this period.</p>").ToMarkup();
         }
 
-        var max = Math.Max(series.SelectMany(s => s.CpuSeconds).DefaultIfEmpty(0).Max(), 1e-9);
+        var max = Math.Max(series.SelectMany(s => s.Values(metric)).DefaultIfEmpty(0).Max(), 1e-9);
         var plotWidth = Width - Left - Right;
         var plotHeight = Height - Top - Bottom;
         double X(int i) => Left + (buckets.Count == 1 ? plotWidth / 2.0 : plotWidth * i / (double)(buckets.Count - 1));
@@ -41,7 +42,7 @@ internal static class UsageChart
         {
             var value = max * g / 4;
             var y = Y(value);
-            html.Add($"""<line x1="{Left}" y1="{N(y)}" x2="{Width - Right}" y2="{N(y)}" stroke="#e3e7ec"/><text x="{Left - 6}" y="{N(y + 4)}" text-anchor="end" font-size="11" fill="#5a6470">{Short(value)}</text>""");
+            html.Add($"""<line x1="{Left}" y1="{N(y)}" x2="{Width - Right}" y2="{N(y)}" stroke="#e3e7ec"/><text x="{Left - 6}" y="{N(y + 4)}" text-anchor="end" font-size="11" fill="#5a6470">{Value(value)}</text>""");
         }
 
         var step = Math.Max(1, buckets.Count / 8);
@@ -53,11 +54,12 @@ internal static class UsageChart
         for (var s = 0; s < series.Count; s++)
         {
             var color = Colors[s % Colors.Length];
-            var points = string.Join(' ', series[s].CpuSeconds.Select((v, i) => N(X(i)) + "," + N(Y(v))));
+            var values = series[s].Values(metric);
+            var points = string.Join(' ', values.Select((v, i) => N(X(i)) + "," + N(Y(v))));
             html.Add($"""<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2.5"/>""");
-            for (var i = 0; i < series[s].CpuSeconds.Count; i++)
+            for (var i = 0; i < values.Count; i++)
             {
-                html.Add($"""<circle cx="{N(X(i))}" cy="{N(Y(series[s].CpuSeconds[i]))}" r="3" fill="{color}"/>""");
+                html.Add($"""<circle cx="{N(X(i))}" cy="{N(Y(values[i]))}" r="3" fill="{color}"/>""");
             }
         }
 
@@ -77,19 +79,47 @@ internal static class UsageChart
             html.Add($"<th scope=\"col\" class=\"num\">{Label(bucket, dayLabels)}</th>");
         }
 
-        html.Add($"<th scope=\"col\" class=\"num\">Total CPU s</th><th scope=\"col\" class=\"num\">Peak memory</th></tr></thead><tbody>");
+        if (metric == UsageMetric.Cpu)
+        {
+            html.Add($"<th scope=\"col\" class=\"num\">Total CPU s</th><th scope=\"col\" class=\"num\">Peak memory</th></tr></thead><tbody>");
+        }
+        else
+        {
+            html.Add($"<th scope=\"col\" class=\"num\">Highest</th></tr></thead><tbody>");
+        }
+
         foreach (var one in series)
         {
             html.Add($"<tr><th scope=\"row\">{one.Name}</th>");
-            foreach (var value in one.CpuSeconds)
+            foreach (var value in one.Values(metric))
             {
-                html.Add($"<td class=\"num\">{Short(value)}</td>");
+                html.Add($"<td class=\"num\">{Value(value)}</td>");
             }
 
-            html.Add($"<td class=\"num\">{Short(one.CpuSeconds.Sum())}</td><td class=\"num\">{Bytes(one.PeakMemoryBytes)}</td></tr>");
+            if (metric == UsageMetric.Cpu)
+            {
+                html.Add($"<td class=\"num\">{Short(one.CpuSeconds.Sum())}</td><td class=\"num\">{Bytes(one.PeakMemoryBytes)}</td></tr>");
+            }
+            else
+            {
+                html.Add($"<td class=\"num\">{Value(one.Values(metric).DefaultIfEmpty(0).Max())}</td></tr>");
+            }
         }
 
         return html.Add($"</tbody></table></div></details>").ToMarkup();
+    }
+
+    /// <summary>CPU, memory and disk charts of the same series side by side (ids <paramref name="id"/>, <c>-memory</c>, <c>-disk</c>).</summary>
+    public static Markup RenderAll(IReadOnlyList<DateTimeOffset> buckets, IReadOnlyList<UsageSeries> series, string subject, string id, bool dayLabels)
+    {
+        var unit = dayLabels ? "day" : "hour";
+        return new HtmlBuilder().Add($"""
+            <div class="charts">
+            <div class="chart-cell">{Render(buckets, series, $"CPU seconds per {unit} {subject}", id, dayLabels)}</div>
+            <div class="chart-cell">{Render(buckets, series, $"Memory (peak) per {unit} {subject}", id + "-memory", dayLabels, UsageMetric.Memory)}</div>
+            <div class="chart-cell">{Render(buckets, series, $"Disk used per {unit} {subject}", id + "-disk", dayLabels, UsageMetric.Disk)}</div>
+            </div>
+            """).ToMarkup();
     }
 
     private static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);

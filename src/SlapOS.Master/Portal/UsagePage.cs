@@ -19,11 +19,11 @@ internal static class UsagePage
             <div class="field"><label for="days">Period (days)</label>
             <select id="days" name="days">{Option(1, days)}{Option(7, days)}{Option(30, days)}{Option(90, days)}</select></div>
             <button type="submit">Show</button></form>
-            <p class="hint">CPU seconds reported by the nodes, per {(period.Hourly ? "hour (UTC)" : "UTC day")}, from {PortalFormat.Time(usage.Start)} to {PortalFormat.Time(usage.End)}.</p>
+            <p class="hint">CPU seconds, memory and disk reported by the nodes, per {(period.Hourly ? "hour (UTC)" : "UTC day")}, from {PortalFormat.Time(usage.Start)} to {PortalFormat.Time(usage.End)}.</p>
             <section aria-labelledby="by-tree"><h2 id="by-tree">Per instance tree</h2>
-            {UsageChart.Render(usage.Buckets, usage.ByTree, "CPU seconds by instance tree", "usage-trees", !period.Hourly)}</section>
+            {UsageChart.RenderAll(usage.Buckets, usage.ByTree, "by instance tree", "usage-trees", !period.Hourly)}</section>
             <section aria-labelledby="by-computer"><h2 id="by-computer">Per computer</h2>
-            {UsageChart.Render(usage.Buckets, usage.ByComputer, "CPU seconds by computer", "usage-computers", !period.Hourly)}</section>
+            {UsageChart.RenderAll(usage.Buckets, usage.ByComputer, "by computer", "usage-computers", !period.Hourly)}</section>
             """);
         await PortalLayout.WriteAsync(context, "Usage", body.ToMarkup());
     }

@@ -64,6 +64,8 @@ internal sealed partial class SlapMaster
         return result;
     }
 
+    public Task<IReadOnlyList<ComputerCapacity>> ListComputerCapacityAsync(CancellationToken cancellationToken) => store.ListComputerCapacityAsync(cancellationToken);
+
     public async Task<IReadOnlyList<ComputerPartition>> ListPartitionsAsync(string computerReference, CancellationToken cancellationToken)
     {
         await GetComputerAsync(computerReference, cancellationToken).ConfigureAwait(false);

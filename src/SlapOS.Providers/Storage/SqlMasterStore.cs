@@ -286,6 +286,13 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         return [.. rows.Select(r => new AllocationCandidate(r.ToComputer(), (int)r.FreePartitions, (int)r.TotalPartitions, r.Installed != 0))];
     }
 
+    public async Task<IReadOnlyList<ComputerCapacity>> ListComputerCapacityAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await c.QueryAsync<CapacityRow>(Command("computer.capacity", null, null, cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToCapacity())];
+    }
+
     public async Task<SoftwareInstance?> TryReservePartitionAsync(string computerReference, SoftwareInstance instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);

@@ -688,4 +688,39 @@ public abstract class MasterConformanceTests : IAsyncLifetime
         Assert.Null(await records.GetForwardedInstanceAsync(instance.Reference, default));
         Assert.Null(await Store.GetInstanceAsync(instance.Reference, default));
     }
+    [Fact]
+    public async Task The_capacity_of_each_computer_counts_used_reserved_and_free_partitions_in_one_aggregate()
+    {
+        await AddComputerAsync("COMP-1", 3);
+        await AddComputerAsync("COMP-2", 2);
+        await Master.RequestAsync(Request("a", sla: new() { ["computer_guid"] = "COMP-1" }), default);
+        var b = await Master.RequestAsync(Request("b", sla: new() { ["computer_guid"] = "COMP-1" }), default);
+        await Master.RequestAsync(Request("c", sla: new() { ["computer_guid"] = "COMP-2" }), default);
+        await Master.RequestAsync(Request("b", sla: new() { ["computer_guid"] = "COMP-1" }, state: RequestedState.Destroyed), default);
+
+        var capacity = await Master.ListComputerCapacityAsync(default);
+        Assert.Equal(["COMP-1", "COMP-2"], capacity.Select(c => c.ComputerReference));
+        Assert.Equal((3, 1, 1, 1), (capacity[0].TotalPartitions, capacity[0].UsedPartitions, capacity[0].ReservedPartitions, capacity[0].FreePartitions));
+        Assert.Equal((2, 1, 0, 1), (capacity[1].TotalPartitions, capacity[1].UsedPartitions, capacity[1].ReservedPartitions, capacity[1].FreePartitions));
+        Assert.True(capacity[0].AllocationOpen);
+
+        // Once the node wiped it, the reserved partition is free again.
+        await Master.ReportDestroyedAsync("COMP-1", b.PartitionReference!, default);
+        var after = (await Master.ListComputerCapacityAsync(default)).Single(c => c.ComputerReference == "COMP-1");
+        Assert.Equal((3, 1, 0, 2), (after.TotalPartitions, after.UsedPartitions, after.ReservedPartitions, after.FreePartitions));
+    }
+
+    [Fact]
+    public async Task A_request_nothing_can_host_names_the_computers_each_policy_eliminated()
+    {
+        await AddComputerAsync("COMP-1", 1);
+        await AddComputerAsync("COMP-2", 1);
+        await Master.RequestAsync(Request("fill", sla: new() { ["computer_guid"] = "COMP-1" }), default);
+
+        var refused = await Assert.ThrowsAsync<NoFreePartitionException>(() => Master.RequestAsync(Request("nowhere", sla: new() { ["computer_guid"] = "COMP-1" }), default));
+
+        Assert.Equal(2, refused.Candidates);
+        Assert.Equal(["COMP-2"], refused.Eliminations.Single(e => e.Policy == "computer_guid").Computers);
+        Assert.Equal(["COMP-1"], refused.Eliminations.Single(e => e.Policy == "capacity").Computers);
+    }
 }

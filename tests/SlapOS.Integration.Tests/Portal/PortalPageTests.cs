@@ -278,6 +278,95 @@ public sealed class PortalPageTests : IAsyncLifetime
         Assert.Equal("/portal/computers", response.Headers.Location!.ToString());
     }
 
+    [Fact]
+    public async Task Stopping_an_instance_goes_through_a_confirmation_page_that_changes_nothing()
+    {
+        using var http = _master.Client(followRedirects: false);
+        var child = _master.AliceChild;
+        var path = $"/portal/instances/{child.Reference}/state";
+
+        var tree = await http.GetStringAsync($"/portal/trees/{_master.AliceRoot.Reference}");
+        var confirm = await http.GetAsync(path + "?to=stopped");
+        var confirmHtml = await confirm.Content.ReadAsStringAsync();
+        var afterGet = await _master.Master.GetInstanceAsync(child.Reference, default);
+        var unconfirmed = await PostAsync(http, path, new() { ["state"] = "stopped" });
+        var afterUnconfirmed = await _master.Master.GetInstanceAsync(child.Reference, default);
+        var done = await PostAsync(http, path, new() { ["state"] = "stopped", ["confirmed"] = "yes" });
+        var after = await _master.Master.GetInstanceAsync(child.Reference, default);
+
+        Assert.Contains($"href=\"{path}?to=stopped\"", tree, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        Assert.Contains("<h1>Stop alice-db?</h1>", confirmHtml, StringComparison.Ordinal);
+        Assert.Contains("name=\"confirmed\" value=\"yes\"", confirmHtml, StringComparison.Ordinal);
+        Assert.Equal(RequestedState.Started, afterGet.RequestedState);
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.Equal(RequestedState.Started, afterUnconfirmed.RequestedState);
+        Assert.Equal(HttpStatusCode.SeeOther, done.StatusCode);
+        Assert.StartsWith($"/portal/trees/{_master.AliceRoot.Reference}?changed=", done.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(RequestedState.Stopped, after.RequestedState);
+    }
+
+    [Fact]
+    public async Task Destroying_needs_the_data_loss_box_ticked_and_destroys_the_descendants()
+    {
+        using var http = _master.Client(followRedirects: false);
+        var path = $"/portal/instances/{_master.AliceRoot.Reference}/state";
+
+        var confirmHtml = await http.GetStringAsync(path + "?to=destroyed");
+        var unticked = await PostAsync(http, path, new() { ["state"] = "destroyed", ["confirmed"] = "yes" });
+        var untickedHtml = await unticked.Content.ReadAsStringAsync();
+        var afterUnticked = await _master.Master.GetInstanceAsync(_master.AliceRoot.Reference, default);
+        var done = await PostAsync(http, path, new() { ["state"] = "destroyed", ["confirmed"] = "yes", ["understood"] = "on" });
+
+        Assert.Contains("1 descendant instance(s) are destroyed with it", confirmHtml, StringComparison.Ordinal);
+        Assert.Contains("name=\"understood\" required", confirmHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, unticked.StatusCode);
+        Assert.Contains("Tick the box", untickedHtml, StringComparison.Ordinal);
+        Assert.Equal(RequestedState.Started, afterUnticked.RequestedState);
+        Assert.Equal(HttpStatusCode.SeeOther, done.StatusCode);
+        Assert.Equal(RequestedState.Destroyed, (await _master.Master.GetInstanceAsync(_master.AliceRoot.Reference, default)).RequestedState);
+        Assert.Equal(RequestedState.Destroyed, (await _master.Master.GetInstanceAsync(_master.AliceChild.Reference, default)).RequestedState);
+        var tree = await http.GetStringAsync(done.Headers.Location!.ToString().Split('#')[0]);
+        Assert.DoesNotContain($"href=\"{path}?to=started\"", tree, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_state_or_an_unknown_instance_is_explained_not_a_server_error()
+    {
+        using var http = _master.Client(followRedirects: false);
+
+        var badState = await http.GetAsync($"/portal/instances/{_master.AliceRoot.Reference}/state?to=exploded");
+        var unknown = await http.GetAsync("/portal/instances/SOFTINST-nope/state?to=stopped");
+        var crossSite = await http.PostAsync($"/portal/instances/{_master.AliceRoot.Reference}/state", new FormUrlEncodedContent(new Dictionary<string, string> { ["state"] = "destroyed", ["confirmed"] = "yes", ["understood"] = "on" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
+        Assert.Equal(RequestedState.Started, (await _master.Master.GetInstanceAsync(_master.AliceRoot.Reference, default)).RequestedState);
+    }
+
+    [Fact]
+    public async Task The_capacity_page_and_the_tree_graph_and_the_explanation_are_server_rendered()
+    {
+        using var http = _master.Client(followRedirects: false);
+
+        var capacity = await http.GetStringAsync("/portal/capacity");
+        var tree = await http.GetStringAsync($"/portal/trees/{_master.AliceRoot.Reference}");
+        var refused = await PostAsync(http, "/portal/request", new() { ["release"] = PortalMaster.Release, ["title"] = "on-mars", ["sla"] = "region=mars" });
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+
+        Assert.Contains("<tr data-computer=\"COMP-A\">", capacity, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"2 used, 0 reserved, 1 free of 3\"", capacity, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"1 used, 0 reserved, 1 free of 2\"", capacity, StringComparison.Ordinal);
+        Assert.Contains("id=\"tree-graph\"", tree, StringComparison.Ordinal);
+        Assert.Equal(2, tree.Split("<g class=\"node\"").Length - 1);
+        Assert.Single(tree.Split("<path class=\"edge\"").Skip(1));
+        Assert.DoesNotContain("<script", tree + capacity + refusedHtml, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("id=\"allocation-explanation\"", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">attributes</th><td class=\"num\">2</td><td class=\"num\">0</td>", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains(">COMP-A</a>, <a href=\"/portal/computers/COMP-B\">COMP-B</a>", refusedHtml, StringComparison.Ordinal);
+    }
+
     private Task<HttpResponseMessage> PostAsync(HttpClient http, string path, Dictionary<string, string> fields)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };

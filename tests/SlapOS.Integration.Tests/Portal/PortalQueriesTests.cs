@@ -92,6 +92,49 @@ public sealed class PortalQueriesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Memory_and_disk_are_levels_summed_over_partitions_per_bucket()
+    {
+        var end = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        var usage = await Queries.GetUsageAsync(SlapIdentity.LoopbackAdmin, PortalMaster.ComputerA, end.AddDays(-7), end, 7, default);
+
+        var alice = usage.ByTree.Single(s => s.Name == "alice-web");
+        Assert.Equal(128L << 20, alice.MemoryBytes[6]); // alice-web and alice-db, 64 MiB each, three hours ago
+        Assert.Equal(64L << 20, alice.MemoryBytes[4]); // alice-web alone, two days ago
+        Assert.Equal(2L << 20, alice.DiskBytes[6]);
+        Assert.Equal(0, alice.DiskBytes[0]);
+        Assert.Equal(alice.MemoryBytes, alice.Values(UsageMetric.Memory));
+    }
+
+    [Fact]
+    public async Task A_person_sees_the_capacity_of_their_computers_only()
+    {
+        var alice = await Queries.ListCapacityAsync(Alice, default);
+        var admin = await Queries.ListCapacityAsync(SlapIdentity.LoopbackAdmin, default);
+        var stranger = await Queries.ListCapacityAsync(Stranger, default);
+
+        Assert.Equal([PortalMaster.ComputerA], alice.Select(c => c.ComputerReference));
+        Assert.Equal((3, 2, 0, 1), (alice[0].TotalPartitions, alice[0].UsedPartitions, alice[0].ReservedPartitions, alice[0].FreePartitions));
+        Assert.Equal([PortalMaster.ComputerA, PortalMaster.ComputerB], admin.Select(c => c.ComputerReference));
+        Assert.Empty(stranger);
+    }
+
+    [Fact]
+    public async Task Changing_an_instances_state_is_the_owners_and_follows_the_tree_rules()
+    {
+        await Assert.ThrowsAsync<SlapForbiddenException>(() => Queries.ChangeStateAsync(Bob, _master.AliceChild.Reference, RequestedState.Stopped, default));
+        Assert.Equal(RequestedState.Started, (await _master.Master.GetInstanceAsync(_master.AliceChild.Reference, default)).RequestedState);
+
+        var stopped = await Queries.ChangeStateAsync(Alice, _master.AliceChild.Reference, RequestedState.Stopped, default);
+        Assert.Equal(RequestedState.Stopped, stopped.RequestedState);
+        Assert.Equal(_master.AliceChild.Parameters, stopped.Parameters);
+
+        await Queries.ChangeStateAsync(Alice, _master.AliceRoot.Reference, RequestedState.Destroyed, default);
+        Assert.Equal(RequestedState.Destroyed, (await _master.Master.GetInstanceAsync(_master.AliceRoot.Reference, default)).RequestedState);
+        Assert.Equal(RequestedState.Destroyed, (await _master.Master.GetInstanceAsync(_master.AliceChild.Reference, default)).RequestedState);
+    }
+
+    [Fact]
     public void Secret_connection_parameters_are_recognised_by_their_key()
     {
         Assert.True(ConnectionParameterMask.IsSecret("admin-password"));

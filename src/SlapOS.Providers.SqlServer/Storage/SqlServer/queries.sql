@@ -258,3 +258,13 @@ DELETE FROM forwarded_instances WHERE instance_reference = @InstanceReference
 -- name: partition.get
 SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
 FROM partitions WHERE computer_reference = @Computer AND reference = @Reference
+
+-- name: computer.capacity
+-- One row per computer from its counters; reserved = busy partitions of instances requested destroyed (index ix_instances_partition).
+SELECT c.reference, c.title, c.owner_reference, CAST(c.allocation_open AS BIGINT) AS allocation_open, c.last_contact,
+       c.free_partitions, c.total_partitions,
+       CAST((SELECT COUNT(*) FROM instances i
+        WHERE i.computer_reference = c.reference AND i.partition_reference IS NOT NULL
+          AND i.shared = 0 AND i.requested_state = N'destroyed') AS BIGINT) AS reserved_partitions
+FROM computers c
+ORDER BY c.reference

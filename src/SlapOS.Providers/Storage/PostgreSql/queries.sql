@@ -220,3 +220,12 @@ DELETE FROM forwarded_instances WHERE instance_reference = @InstanceReference
 -- name: partition.get
 SELECT computer_reference, reference, addresses, tap, state, instance_reference, version
 FROM partitions WHERE computer_reference = @Computer AND reference = @Reference
+
+-- name: computer.capacity
+-- One row per computer from its counters; reserved = busy partitions of instances requested destroyed (index ix_instances_partition).
+SELECT c.reference, c.title, c.owner_reference, c.allocation_open, c.last_contact, c.free_partitions, c.total_partitions,
+       (SELECT COUNT(*) FROM instances i
+        WHERE i.computer_reference = c.reference AND i.partition_reference IS NOT NULL
+          AND i.shared = 0 AND i.requested_state = 'destroyed') AS reserved_partitions
+FROM computers c
+ORDER BY c.reference
