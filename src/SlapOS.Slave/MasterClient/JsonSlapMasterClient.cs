@@ -315,7 +315,8 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
     private async Task<PartitionInstance> GetPartitionAsync(string computer, string guid, string partition, CancellationToken cancellationToken)
     {
         var exact = new StrongBox<string?>();
-        using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken, exactTimestamp: exact);
+        var traceParent = new StrongBox<string?>();
+        using var answer = await CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = guid }, cancellationToken, exactTimestamp: exact, traceParent: traceParent);
         var root = answer.RootElement;
         var timestamp = Timestamp(root, exact.Value);
 
@@ -357,6 +358,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             Addresses = addresses,
             Timestamp = timestamp,
             ConnectionParameters = Strings(root, "connection_parameters"),
+            TraceParent = SlapTraceContext.TryParse(traceParent.Value, out _) ? traceParent.Value : null,
         };
     }
 
@@ -383,7 +385,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             : throw new SlapNotFoundException("instance of partition", computer + "/" + partition);
     }
 
-    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false, StrongBox<string?>? exactTimestamp = null)
+    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false, StrongBox<string?>? exactTimestamp = null, StrongBox<string?>? traceParent = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
@@ -395,6 +397,11 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         if (exactTimestamp is not null && response.Headers.TryGetValues(ExactTimestampHeader, out var stamps))
         {
             exactTimestamp.Value = stamps.FirstOrDefault();
+        }
+
+        if (traceParent is not null && response.Headers.TryGetValues(SlapTraceContext.Header, out var traceParents))
+        {
+            traceParent.Value = traceParents.FirstOrDefault();
         }
 
         var text = await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken);

@@ -30,6 +30,7 @@ internal static class InstanceEndpoints
 
         var instance = await master.RequestAsync(request, cancellationToken);
         JsonDocuments.WithExactTimestamp(context, instance);
+        JsonDocuments.WithTraceParent(context, instance);
         await Federation.ForwardedInstances.AddHeadersAsync(context, instance, cancellationToken);
         var document = await JsonDocuments.InstanceAsync(master, instance, cancellationToken, hostAddresses: true);
         if (instance.Shared && Compatibility.SlapproxyProfile.IsOn(context))
@@ -67,6 +68,7 @@ internal static class InstanceEndpoints
     {
         var (master, instance) = await AuthorizedInstanceAsync(context, body, cancellationToken);
         JsonDocuments.WithExactTimestamp(context, instance);
+        JsonDocuments.WithTraceParent(context, instance);
         await Federation.ForwardedInstances.AddHeadersAsync(context, instance, cancellationToken);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
@@ -79,6 +81,7 @@ internal static class InstanceEndpoints
         var instance = await master.FindInstanceAsync(requester, title, cancellationToken)
             ?? throw new SlapNotFoundException("instance tree", title);
         JsonDocuments.WithExactTimestamp(context, instance);
+        JsonDocuments.WithTraceParent(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
     }
 

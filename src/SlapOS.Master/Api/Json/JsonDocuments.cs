@@ -58,6 +58,18 @@ internal static class JsonDocuments
     public static void WithExactTimestamp(Microsoft.AspNetCore.Http.HttpContext context, SoftwareInstance instance) =>
         context.Response.Headers[TimestampHeader] = instance.Timestamp.ToString();
 
+    /// <summary>
+    /// Sets <see cref="SlapTraceContext.Header"/> to the trace context stored with <paramref name="instance"/>, if any:
+    /// our nodes make their deployment of the instance a span of that trace (SlapOS's schema allows no extra body key).
+    /// </summary>
+    public static void WithTraceParent(Microsoft.AspNetCore.Http.HttpContext context, SoftwareInstance instance)
+    {
+        if (instance.TraceParent is { } traceParent)
+        {
+            context.Response.Headers[SlapTraceContext.Header] = traceParent;
+        }
+    }
+
     public static string? OptionalString(JsonElement body, string name) =>
         body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
