@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SlapOS;
+using SlapOS.Samples;
 
 // A SlapOS node daemon: formats its partitions, then installs, deploys and reports on intervals,
 // waking up early when the master signals a change.
@@ -8,6 +9,17 @@ using SlapOS;
 //     --SlapOS:Slave:InstanceRoot=/srv/slapgrid --SlapOS:Slave:SoftwareRoot=/opt/slapgrid
 // SlapOS:Slave:MasterApi=xml joins a real SlapOS master over the legacy XML API.
 var builder = Host.CreateApplicationBuilder(args);
+try
+{
+    // --OpenTelemetry:OtlpEndpoint=http://127.0.0.1:4317 exports traces, metrics and logs (docs/observability.md).
+    builder.AddSlapOSOtlpExport("slapos-node");
+}
+catch (InvalidOperationException e)
+{
+    await Console.Error.WriteLineAsync($"slapos node: {e.Message}");
+    return 2;
+}
+
 var xml = string.Equals(builder.Configuration["SlapOS:Slave:MasterApi"], "xml", StringComparison.OrdinalIgnoreCase);
 
 builder.Services.AddSlapOSSlave(node =>
