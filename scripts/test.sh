@@ -22,6 +22,7 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/sbin/useradd ] || need+=(passwd)
 command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || need+=(nftables)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]}"

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using SlapOS;
 using SlapOS.Master;
+using SlapOS.Samples;
 using SlapOS.Samples.MasterHost;
 
 // A SlapOS master: the JSON API v0, the legacy XML slap API and HATEOAS on one web host.
@@ -20,6 +21,17 @@ using SlapOS.Samples.MasterHost;
 //   ... admin issue --person root --out ~/.slapos/admin [--master-url https://host:5443]
 var builder = WebApplication.CreateBuilder(args);
 var configuration = builder.Configuration;
+try
+{
+    // --OpenTelemetry:OtlpEndpoint=http://127.0.0.1:4317 exports traces, metrics and logs (docs/observability.md).
+    builder.AddSlapOSOtlpExport("slapos-master");
+}
+catch (InvalidOperationException e)
+{
+    await Console.Error.WriteLineAsync($"slapos master: {e.Message}");
+    return 2;
+}
+
 var mutualTls = !string.Equals(configuration["SlapOS:Master:Security:Mode"], nameof(SlapOSSecurityMode.InsecureLoopback), StringComparison.OrdinalIgnoreCase);
 
 builder.Services.AddSlapOSMaster(master =>

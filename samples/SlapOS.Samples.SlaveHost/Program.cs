@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SlapOS;
+using SlapOS.Samples;
 
 // A SlapOS node daemon: formats its partitions, then installs, deploys and reports on intervals,
 // waking up early when the master signals a change.
@@ -10,6 +11,17 @@ using SlapOS;
 // Health probes, as a master's: /health/live and /health/ready (the master was reachable at the last run and a run
 // reached it within SlapOS:Slave:ReadinessMaximumRunAge) on --urls (default http://127.0.0.1:8089, appsettings.json).
 var builder = WebApplication.CreateBuilder(args);
+try
+{
+    // --OpenTelemetry:OtlpEndpoint=http://127.0.0.1:4317 exports traces, metrics and logs (docs/observability.md).
+    builder.AddSlapOSOtlpExport("slapos-node");
+}
+catch (InvalidOperationException e)
+{
+    await Console.Error.WriteLineAsync($"slapos node: {e.Message}");
+    return 2;
+}
+
 var xml = string.Equals(builder.Configuration["SlapOS:Slave:MasterApi"], "xml", StringComparison.OrdinalIgnoreCase);
 
 builder.Services.AddSlapOSSlave(node =>

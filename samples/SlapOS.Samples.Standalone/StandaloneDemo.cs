@@ -159,6 +159,17 @@ public sealed class StandaloneDemo(TextWriter output)
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration["SlapOS:Master:Security:Mode"] = "InsecureLoopback";
         builder.Services.AddSlapOSMaster(m => m.UseSqlite(Path.Combine(root, "master.db")));
+        try
+        {
+            // OpenTelemetry__OtlpEndpoint=http://127.0.0.1:4317: the master's and the node's spans and metrics (one process,
+            // one exporter), so the request and the node's deployment show as one trace (docs/observability.md).
+            builder.AddSlapOSOtlpExport("slapos-standalone");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new DemoException(e.Message);
+        }
+
         var app = builder.Build();
         app.MapSlapOSMaster();
         await app.StartAsync(cancellationToken);

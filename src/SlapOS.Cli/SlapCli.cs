@@ -21,6 +21,7 @@ internal static class SlapCli
             CertificateCommand.Create(),
             ConfigureCommand.Create(),
             NodeCommand.Create(),
+            SystemdService.MasterCommand.Create(),
         };
         return root;
     }

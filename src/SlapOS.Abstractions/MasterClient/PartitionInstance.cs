@@ -44,4 +44,10 @@ public sealed record PartitionInstance
 
     /// <summary>Connection parameters already published (for idempotent re-publishing).</summary>
     public IReadOnlyDictionary<string, string> ConnectionParameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> stored with the instance by the request that last changed it, when the master gives
+    /// one (<see cref="SlapTraceContext"/>); the node's deployment of the partition is a span of that trace.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }

@@ -60,6 +60,12 @@ public sealed record SoftwareInstance
     /// <summary>When the node last reported.</summary>
     public DateTimeOffset? ReportedAt { get; init; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the last request (or bang) that changed the instance, when that request was traced
+    /// (<see cref="SlapTraceContext"/>): the node's runs for the instance join that trace.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The optimistic-concurrency version of the instance row.</summary>
     public long Version { get; init; }
 

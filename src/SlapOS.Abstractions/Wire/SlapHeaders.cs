@@ -12,6 +12,9 @@ public static class SlapHeaders
     /// <summary>What the instance's node last reported (<see cref="SlapStates.ToWire(ReportedState)"/>): a forwarding master brings it back.</summary>
     public const string ReportedState = "X-SlapOS-Reported-State";
 
+    /// <summary>The W3C trace context stored with an instance (<see cref="SlapTraceContext"/>), carried to the node.</summary>
+    public const string TraceParent = "X-SlapOS-Trace-Parent";
+
     /// <summary>The precise <see cref="SlapErrorKind"/> of an error, since SlapOS answers most failures with a 403.</summary>
     public const string ErrorKind = "X-SlapOS-Error-Kind";
 

@@ -35,6 +35,7 @@ internal static class NodeCommand
         node.Subcommands.Add(Run("report", "Report usage, and destroy the partitions requested destroyed", (a, p, t) => a.ReportAsync(p, t)));
         node.Subcommands.Add(RegisterCommand.Create());
         node.Subcommands.Add(Run("promise", "Run the promises of the started partitions", (a, p, t) => a.PromiseAsync(p, t)));
+        node.Subcommands.Add(SystemdService.ServiceInstallCommand.ForNode());
         return node;
     }
 

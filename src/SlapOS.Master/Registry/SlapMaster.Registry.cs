@@ -179,5 +179,6 @@ internal sealed partial class SlapMaster
                 Addresses = partition.Addresses,
                 Timestamp = instance.Timestamp,
                 ConnectionParameters = instance.ConnectionParameters,
+                TraceParent = instance.TraceParent,
             };
 }

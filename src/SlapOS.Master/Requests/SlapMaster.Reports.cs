@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SlapOS.Master.Telemetry;
 
 namespace SlapOS.Master;
@@ -99,6 +100,9 @@ internal sealed partial class SlapMaster
 
     public async Task BangAsync(string computerReference, string partitionReference, string? message, CancellationToken cancellationToken)
     {
+        using var activity = MasterTelemetry.ActivitySource.StartActivity("slapos.master.bang");
+        activity?.SetTag("slapos.computer", computerReference);
+        activity?.SetTag("slapos.partition", partitionReference);
         var instance = await GetPartitionInstanceAsync(computerReference, partitionReference, cancellationToken).ConfigureAwait(false);
         var tree = await ToListAsync(store.ListInstancesAsync(new InstanceQuery { RootReference = instance.RootReference }, cancellationToken)).ConfigureAwait(false);
         // The whole tree takes one new timestamp, as SlapOS does (its nodes compare them across the tree).
@@ -108,6 +112,7 @@ internal sealed partial class SlapMaster
             await UpdateAsync(member.Reference, current => current with
             {
                 Timestamp = stamp > current.Timestamp ? stamp : InstanceTimestamp.Next(timeProvider.GetUtcNow(), current.Timestamp),
+                TraceParent = SlapTraceContext.Capture(Activity.Current),
             }, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -36,12 +36,12 @@ internal sealed partial class SlapMaster(
                 var existing = await store.FindInstanceAsync(request.RequesterReference, request.Title, request.Shared, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)
                 {
-                    return await ReRequestAsync(existing, request, cancellationToken).ConfigureAwait(false);
+                    return Traced(activity, await ReRequestAsync(existing, request, cancellationToken).ConfigureAwait(false));
                 }
 
                 try
                 {
-                    return await CreateAsync(request, cancellationToken).ConfigureAwait(false);
+                    return Traced(activity, await CreateAsync(request, cancellationToken).ConfigureAwait(false));
                 }
                 catch (SlapException e) when (e.Kind == SlapErrorKind.Conflict && attempt < 3)
                 {
@@ -58,6 +58,19 @@ internal sealed partial class SlapMaster(
         {
             telemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
+    }
+
+    /// <summary>Tags the request's span with where the instance went.</summary>
+    private static SoftwareInstance Traced(Activity? activity, SoftwareInstance instance)
+    {
+        if (activity is not null)
+        {
+            activity.SetTag("slapos.instance", instance.Reference);
+            activity.SetTag("slapos.computer", instance.ComputerReference);
+            activity.SetTag("slapos.partition", instance.PartitionReference);
+        }
+
+        return instance;
     }
 
     public async Task<SoftwareInstance> GetInstanceAsync(string instanceReference, CancellationToken cancellationToken) =>
@@ -133,6 +146,7 @@ internal sealed partial class SlapMaster(
             RequestedState = state,
             Shared = request.Shared,
             Timestamp = InstanceTimestamp.Next(timeProvider.GetUtcNow()),
+            TraceParent = SlapTraceContext.Capture(Activity.Current),
         };
 
         // Federation: a forwarding rule may send the request to an external master (before the marketplace).
@@ -259,6 +273,7 @@ internal sealed partial class SlapMaster(
                 Parameters = request.Parameters,
                 RequestedState = wanted,
                 Timestamp = InstanceTimestamp.Next(timeProvider.GetUtcNow(), current.Timestamp),
+                TraceParent = SlapTraceContext.Capture(Activity.Current),
             };
         }, cancellationToken).ConfigureAwait(false);
 
@@ -311,9 +326,12 @@ internal sealed partial class SlapMaster(
         }
     }
 
-    /// <summary>Bumps an instance's timestamp (the node reprocesses it).</summary>
+    /// <summary>Bumps an instance's timestamp (the node reprocesses it, as part of the current trace if any).</summary>
     private async Task<SoftwareInstance> BumpAsync(string instanceReference, CancellationToken cancellationToken) =>
-        (await UpdateAsync(instanceReference, current => current with { Timestamp = InstanceTimestamp.Next(timeProvider.GetUtcNow(), current.Timestamp) }, cancellationToken).ConfigureAwait(false)).Instance;
+        (await UpdateAsync(
+            instanceReference,
+            current => current with { Timestamp = InstanceTimestamp.Next(timeProvider.GetUtcNow(), current.Timestamp), TraceParent = SlapTraceContext.Capture(Activity.Current) },
+            cancellationToken).ConfigureAwait(false)).Instance;
 
     private async Task<(SoftwareInstance Instance, bool Changed)> UpdateAsync(string instanceReference, Func<SoftwareInstance, SoftwareInstance?> change, CancellationToken cancellationToken)
     {

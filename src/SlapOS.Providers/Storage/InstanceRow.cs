@@ -22,6 +22,7 @@ internal sealed class InstanceRow
     public string? ErrorMessage { get; set; }
     public long? ReportedAt { get; set; }
     public long Version { get; set; }
+    public string? TraceParent { get; set; }
 
     public static InstanceRow From(SoftwareInstance i) => new()
     {
@@ -44,6 +45,7 @@ internal sealed class InstanceRow
         ErrorMessage = i.ErrorMessage,
         ReportedAt = StoreWords.Micros(i.ReportedAt),
         Version = i.Version,
+        TraceParent = i.TraceParent,
     };
 
     public SoftwareInstance ToInstance() => new()
@@ -67,5 +69,6 @@ internal sealed class InstanceRow
         ErrorMessage = ErrorMessage,
         ReportedAt = StoreWords.Time(ReportedAt),
         Version = Version,
+        TraceParent = TraceParent,
     };
 }

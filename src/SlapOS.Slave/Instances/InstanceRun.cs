@@ -117,6 +117,19 @@ internal sealed class InstanceRun(
             return new NodeItemOutcome(reference, NodeItemStatus.Skipped, "up to date");
         }
 
+        // The deployment is a span of the trace of the request that last changed the instance (docs/observability.md).
+        using var activity = SlaveTelemetry.StartInRequestTrace("slapos.slave.instance.deploy", partition.TraceParent);
+        activity?.SetTag("slapos.partition", reference);
+        activity?.SetTag("slapos.instance", partition.InstanceReference);
+        activity?.SetTag("slapos.requested_state", partition.RequestedState.ToWire());
+        var outcome = await ProcessChangedAsync(partition, partitionPath, timestamp, progress, cancellationToken).ConfigureAwait(false);
+        SlaveTelemetry.Record(activity, outcome);
+        return outcome;
+    }
+
+    private async Task<NodeItemOutcome> ProcessChangedAsync(PartitionInstance partition, string partitionPath, InstanceTimestamp timestamp, IProgress<NodeProgress>? progress, CancellationToken cancellationToken)
+    {
+        var reference = partition.PartitionReference;
         try
         {
             if (partition.RequestedState == RequestedState.Destroyed)

@@ -360,6 +360,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             Addresses = addresses,
             Timestamp = timestamp,
             ConnectionParameters = Strings(root, "connection_parameters"),
+            TraceParent = Header(headers.Value, SlapHeaders.TraceParent) is { } traceParent && SlapTraceContext.TryParse(traceParent, out _) ? traceParent : null,
         };
     }
 
@@ -399,6 +400,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         {
             headers.Value = response.Headers;
         }
+
 
         var text = await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken);
         JsonDocument? document = null;

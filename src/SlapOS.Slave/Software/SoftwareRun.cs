@@ -22,10 +22,18 @@ internal sealed class SoftwareRun(
     {
         var document = await master.GetComputerDocumentAsync(layout.ComputerReference, cancellationToken).ConfigureAwait(false);
         var outcomes = new List<NodeItemOutcome>(document.SoftwareInstallations.Count);
+        var requests = document.Partitions.Where(p => p.TraceParent is not null && p.SoftwareReleaseUrl is not null)
+            .ToLookup(p => p.SoftwareReleaseUrl!, p => p.TraceParent, StringComparer.Ordinal);
         foreach (var installation in document.SoftwareInstallations)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // One release serves every instance of it: its span is linked to each of their requests' traces.
+            using var activity = SlaveTelemetry.StartLinkedToRequests("slapos.slave.software.install", requests[installation.SoftwareReleaseUrl]);
+            activity?.SetTag("slapos.software_release", installation.SoftwareReleaseUrl);
+            activity?.SetTag("slapos.supply_state", installation.RequestedState.ToWire());
             var outcome = await ProcessAsync(installation, progress, cancellationToken).ConfigureAwait(false);
+            SlaveTelemetry.Record(activity, outcome);
             SlaveTelemetry.Items.Add(1, new("command", Command), new("status", outcome.Status.ToString()));
             outcomes.Add(outcome);
         }

@@ -383,6 +383,35 @@ public abstract class MasterConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_trace_context_of_the_request_that_last_changed_an_instance_is_kept_and_given_to_the_node()
+    {
+        await AddComputerAsync("COMP-1", 2);
+        var created = await RequestTracedAsync(Request("db", parameters: new() { ["size"] = "10" }));
+        var unchanged = await RequestTracedAsync(Request("db", parameters: new() { ["size"] = "10" }));
+        var resized = await RequestTracedAsync(Request("db", parameters: new() { ["size"] = "20" }));
+
+        // Stored as the request's trace context (a span of the caller's trace), kept by an identical re-request.
+        Assert.Equal(created.TraceId, TraceIdOf(created.Instance.TraceParent));
+        Assert.Equal(created.TraceId, TraceIdOf(unchanged.Instance.TraceParent));
+        var stored = await Master.GetInstanceAsync(created.Instance.Reference, default);
+        Assert.Equal(resized.TraceId, TraceIdOf(stored.TraceParent));
+        var document = await Master.GetComputerDocumentAsync("COMP-1", default);
+        Assert.Equal(stored.TraceParent, document.Partitions.Single(p => p.InstanceReference == stored.Reference).TraceParent);
+    }
+
+    private async Task<(SoftwareInstance Instance, System.Diagnostics.ActivityTraceId TraceId)> RequestTracedAsync(InstanceRequest request)
+    {
+        using var caller = new System.Diagnostics.Activity("caller");
+        caller.SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C);
+        caller.ActivityTraceFlags = System.Diagnostics.ActivityTraceFlags.Recorded;
+        caller.Start();
+        return (await Master.RequestAsync(request, default), caller.TraceId);
+    }
+
+    private static System.Diagnostics.ActivityTraceId? TraceIdOf(string? traceParent) =>
+        SlapTraceContext.TryParse(traceParent, out var context) ? context.TraceId : null;
+
+    [Fact]
     public async Task Bang_bumps_the_whole_tree_and_rename_keeps_the_partition()
     {
         await AddComputerAsync("COMP-1", 3);

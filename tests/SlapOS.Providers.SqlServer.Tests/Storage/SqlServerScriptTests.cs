@@ -29,7 +29,7 @@ public partial class SqlServerScriptTests
     {
         var names = SqlServer.Migrations.Select(m => (m.Version, m.Name)).ToList();
 
-        Assert.Equal([(1, "001_initial.sql"), (2, "002_identity.sql"), (3, "003_changes.sql"), (4, "004_federation.sql"), (5, "005_shared_title.sql"), (6, "006_request_paths.sql")], names);
+        Assert.Equal([(1, "001_initial.sql"), (2, "002_identity.sql"), (3, "003_changes.sql"), (4, "004_federation.sql"), (5, "005_shared_title.sql"), (6, "006_request_paths.sql"), (7, "007_trace_parent.sql")], names);
         Assert.Equal(StoreSql.PostgreSql.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.Sqlite.Migrations.Select(m => (m.Version, m.Name)), names);
         Assert.Equal(StoreSql.PostgreSql.LatestVersion, SqlServer.LatestVersion);
@@ -40,7 +40,7 @@ public partial class SqlServerScriptTests
     {
         var names = typeof(SqlServerMasterStore).Assembly.GetManifestResourceNames().Order(StringComparer.Ordinal);
 
-        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.002_identity.sql", "SlapOS.Providers.Storage.SqlServer.003_changes.sql", "SlapOS.Providers.Storage.SqlServer.004_federation.sql", "SlapOS.Providers.Storage.SqlServer.005_shared_title.sql", "SlapOS.Providers.Storage.SqlServer.006_request_paths.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
+        Assert.Equal(["SlapOS.Providers.Storage.SqlServer.001_initial.sql", "SlapOS.Providers.Storage.SqlServer.002_identity.sql", "SlapOS.Providers.Storage.SqlServer.003_changes.sql", "SlapOS.Providers.Storage.SqlServer.004_federation.sql", "SlapOS.Providers.Storage.SqlServer.005_shared_title.sql", "SlapOS.Providers.Storage.SqlServer.006_request_paths.sql", "SlapOS.Providers.Storage.SqlServer.007_trace_parent.sql", "SlapOS.Providers.Storage.SqlServer.queries.sql"], names);
         Assert.Contains("UPDATE change_sequence", SqlServer["change.bump"], StringComparison.Ordinal);
         Assert.Contains("CREATE TABLE instances", SqlServer.Migrations[0].Script, StringComparison.Ordinal);
         Assert.Contains("sp_getapplock", SqlServer["schema.lock"], StringComparison.Ordinal);

@@ -10,8 +10,6 @@ internal static class JsonDocuments
 
     public static object ResultList(IEnumerable<object> items) => new Dictionary<string, object?> { ["result_list"] = items.ToList() };
 
-    /// <summary>The response header with an instance's exact timestamp (SlapOS's schema allows only whole seconds in the body).</summary>
-
     /// <summary>
     /// An instance as <c>slapos.get.v0.software_instance</c> shows it, with exactly SlapOS's keys (its schema
     /// forbids others). <c>processing_timestamp</c> is whole seconds as SlapOS sends it; the exact value goes
@@ -56,12 +54,18 @@ internal static class JsonDocuments
 
     /// <summary>
     /// Sets <see cref="SlapHeaders.Timestamp"/> to <paramref name="instance"/>'s exact timestamp and
-    /// <see cref="SlapHeaders.ReportedState"/> to what its node last reported (a forwarding master brings it back).
+    /// <see cref="SlapHeaders.ReportedState"/> to what its node last reported (a forwarding master brings it back), and
+    /// <see cref="SlapHeaders.TraceParent"/> to the trace context stored with it, if any (our nodes make their deployment
+    /// of the instance a span of that trace).
     /// </summary>
     public static void WithInstanceHeaders(Microsoft.AspNetCore.Http.HttpContext context, SoftwareInstance instance)
     {
         context.Response.Headers[SlapHeaders.Timestamp] = instance.Timestamp.ToString();
         context.Response.Headers[SlapHeaders.ReportedState] = instance.ReportedState.ToWire();
+        if (instance.TraceParent is { } traceParent)
+        {
+            context.Response.Headers[SlapHeaders.TraceParent] = traceParent;
+        }
     }
 
     public static string? OptionalString(JsonElement body, string name) =>

@@ -108,23 +108,23 @@ FROM supplies WHERE computer_reference = @Computer ORDER BY software_release_url
 -- name: instance.select
 SELECT reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
        requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
-       timestamp_us, reported_state, error_message, reported_at, version
+       timestamp_us, reported_state, error_message, reported_at, version, trace_parent
 FROM instances
 
 -- name: instance.insert
 INSERT INTO instances (reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
        requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
-       timestamp_us, reported_state, error_message, reported_at, version)
+       timestamp_us, reported_state, error_message, reported_at, version, trace_parent)
 VALUES (@Reference, @Title, @RequesterReference, @RootReference, @SoftwareReleaseUrl, @SoftwareType, @Parameters, @Sla,
        @RequestedState, @Shared, @ComputerReference, @PartitionReference, @HostInstanceReference, @ConnectionParameters,
-       @TimestampUs, @ReportedState, @ErrorMessage, @ReportedAt, 0)
+       @TimestampUs, @ReportedState, @ErrorMessage, @ReportedAt, 0, @TraceParent)
 
 -- name: instance.update
 UPDATE instances SET title = @Title, software_release_url = @SoftwareReleaseUrl, software_type = @SoftwareType,
        parameters = @Parameters, sla = @Sla, requested_state = @RequestedState,
        host_instance_reference = @HostInstanceReference, connection_parameters = @ConnectionParameters,
        timestamp_us = @TimestampUs, reported_state = @ReportedState, error_message = @ErrorMessage,
-       reported_at = @ReportedAt, version = version + 1
+       reported_at = @ReportedAt, trace_parent = @TraceParent, version = version + 1
 WHERE reference = @Reference AND version = @Version
 
 -- name: instance.delete
