@@ -45,7 +45,7 @@ internal static class CliErrors
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 
-    private static IEnumerable<string> CommandPath(Command command)
+    private static Stack<string> CommandPath(Command command)
     {
         var path = new Stack<string>();
         for (Symbol? symbol = command; symbol is Command c; symbol = c.Parents.FirstOrDefault())

@@ -23,7 +23,7 @@ internal static class SlapCli
             NodeCommand.Create(),
             DestroyCommand.Create(),
             CompletionCommand.Create(),
-            Console.ConsoleCommand.Create(),
+            SlapConsole.ConsoleCommand.Create(),
         };
         return root;
     }
