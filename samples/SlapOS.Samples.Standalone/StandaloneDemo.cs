@@ -22,7 +22,8 @@ namespace SlapOS.Samples.Standalone;
 /// </summary>
 public sealed class StandaloneDemo(TextWriter output)
 {
-    private const string Computer = "COMP-DEMO";
+    /// <summary>The reference of the demo's computer.</summary>
+    public const string Computer = "COMP-DEMO";
     private const string InstanceTitle = "hello";
 
     /// <summary>How long the node may take to converge before the demo gives up.</summary>
@@ -152,7 +153,8 @@ public sealed class StandaloneDemo(TextWriter output)
         return null;
     }
 
-    private static async Task<WebApplication> StartMasterAsync(string root, CancellationToken cancellationToken)
+    /// <summary>Starts the master on a free loopback port, SQLite in <paramref name="root"/>, insecure loopback mode.</summary>
+    internal static async Task<WebApplication> StartMasterAsync(string root, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -176,7 +178,8 @@ public sealed class StandaloneDemo(TextWriter output)
         return app;
     }
 
-    private static async Task<IHost> StartNodeAsync(string root, string masterUrl, CancellationToken cancellationToken)
+    /// <summary>Starts the node of <see cref="Computer"/> against <paramref name="masterUrl"/>; with <paramref name="daemon"/>, it runs on its own (1 s intervals) instead of being driven.</summary>
+    internal static async Task<IHost> StartNodeAsync(string root, string masterUrl, CancellationToken cancellationToken, bool daemon = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -187,7 +190,9 @@ public sealed class StandaloneDemo(TextWriter output)
             ["SlapOS:Slave:InstanceRoot"] = Path.Combine(root, "srv"),
             ["SlapOS:Slave:SoftwareRoot"] = Path.Combine(root, "opt"),
             ["SlapOS:Slave:PartitionAmount"] = "3",
-            ["SlapOS:Slave:RunDaemon"] = "false",
+            ["SlapOS:Slave:RunDaemon"] = daemon ? "true" : "false",
+            ["SlapOS:Slave:SoftwareInterval"] = "00:00:01",
+            ["SlapOS:Slave:InstanceInterval"] = "00:00:01",
             ["SlapOS:Slave:NativeSupervisor:StateDirectory"] = Path.Combine(root, "supervisor"),
             ["SlapOS:Slave:NativeSupervisor:StopProcessesOnShutdown"] = "true",
         });

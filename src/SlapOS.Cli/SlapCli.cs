@@ -3,7 +3,7 @@ using SlapOS.Cli.Commands;
 
 namespace SlapOS.Cli;
 
-/// <summary>The <c>slapos</c> command tree and its error handling: one line on standard error and a non-zero exit code, never a stack trace.</summary>
+/// <summary>The <c>slapos</c> command tree and its invocation; failures are rendered by <see cref="CliErrors"/>.</summary>
 internal static class SlapCli
 {
     public static RootCommand Build()
@@ -22,6 +22,9 @@ internal static class SlapCli
             ConfigureCommand.Create(),
             NodeCommand.Create(),
             SystemdService.MasterCommand.Create(),
+            DestroyCommand.Create(),
+            CompletionCommand.Create(),
+            SlapConsole.ConsoleCommand.Create(),
         };
         return root;
     }
@@ -29,11 +32,11 @@ internal static class SlapCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var parseResult = Build().Parse(args);
-        if (parseResult.Errors.Count > 0)
+
+        // The [suggest] directive (shell completion) answers for a partial command line: its parse errors are expected.
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not { ClearsParseErrors: true })
         {
-            var message = string.Join(' ', parseResult.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
-            await error.WriteLineAsync($"slapos: error: {message} (see 'slapos --help')");
-            return 2;
+            return CliErrors.WriteParseError(error, parseResult);
         }
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -41,20 +44,14 @@ internal static class SlapCli
         {
             return await parseResult.InvokeAsync(configuration, cancellationToken);
         }
-        catch (CliException e)
-        {
-            await error.WriteLineAsync($"slapos: error: {e.Message}");
-            return e.ExitCode;
-        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("slapos: cancelled");
             return 130;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or SlapException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await error.WriteLineAsync($"slapos: error: {e.Message}");
-            return 1;
+            return CliErrors.Write(error, e);
         }
     }
 }

@@ -18,11 +18,11 @@ internal sealed class MasterApiClient(HttpClient http) : IDisposable
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
         {
-            throw new CliException($"cannot reach the master at {http.BaseAddress}: {e.InnerException?.Message ?? e.Message}", 3);
+            throw new CliException($"cannot reach the master at {http.BaseAddress} ({e.InnerException?.Message ?? e.Message})", 3, CliErrors.MasterHint);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new CliException($"the master at {http.BaseAddress} did not answer in time", 3);
+            throw new CliException($"the master at {http.BaseAddress} did not answer in time", 3, "check that the master is running, or try again");
         }
 
         using (response)
@@ -46,11 +46,15 @@ internal sealed class MasterApiClient(HttpClient http) : IDisposable
             var title = document?["title"]?.GetValue<string>();
             throw response.StatusCode switch
             {
-                HttpStatusCode.NotFound when title is null => new CliException($"the master at {http.BaseAddress} has no endpoint {endpoint}: is it a SlapOS for .NET master?"),
+                HttpStatusCode.NotFound when title is null => new CliException($"the master at {http.BaseAddress} has no endpoint {endpoint}", 1, "is it a SlapOS for .NET master? " + CliErrors.MasterHint),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when title is not null && IsRefusal(document) => new CliException(title, 1, "check your certificate: key_file and cert_file in the client configuration ('slapos configure client')"),
                 _ => new CliException(title ?? $"the master answered {(int)response.StatusCode} {response.ReasonPhrase}"),
             };
         }
     }
 
-    public void Dispose() => http.Dispose();
+    /// <summary>A refusal of the caller (not a "not found", which SlapOS also answers with a 403).</summary>
+    private static bool IsRefusal(JsonNode? document) => document?["kind"]?.GetValue<string>() is "Forbidden" or "Unauthorized";
+
+        public void Dispose() => http.Dispose();
 }

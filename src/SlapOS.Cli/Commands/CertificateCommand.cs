@@ -28,22 +28,16 @@ internal static class CertificateCommand
             using var client = GlobalOptions.CreateClient(parseResult);
             var result = await client.CallAsync("slapos.allDocs.v0.certificate_list",
                 new JsonObject { ["kind"] = parseResult.GetValue(kind), ["reference"] = parseResult.GetValue(reference) }, cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(GlobalOptions.Json))
+            return Output.Write(parseResult, result, output =>
             {
-                Output.Json(output, result);
-                return 0;
-            }
-
-            var certificates = result["result_list"]?.AsArray() ?? [];
-            output.WriteLine($"Certificates of {parseResult.GetValue(kind)} '{parseResult.GetValue(reference)}': {certificates.Count}");
-            foreach (var certificate in certificates)
-            {
-                var revoked = certificate?["revoked_at"] is { } at ? $", revoked {at} ({certificate["revocation_reason"]})" : string.Empty;
-                output.WriteLine($"  {certificate?["serial_number"]}  {certificate?["state"]}  valid until {certificate?["not_after"]}{revoked}");
-            }
-
-            return 0;
+                var certificates = result["result_list"]?.AsArray() ?? [];
+                output.WriteLine($"Certificates of {parseResult.GetValue(kind)} '{parseResult.GetValue(reference)}': {certificates.Count}");
+                foreach (var certificate in certificates)
+                {
+                    var revoked = certificate?["revoked_at"] is { } at ? $", revoked {at} ({certificate["revocation_reason"]})" : string.Empty;
+                    output.WriteLine($"  {certificate?["serial_number"]}  {certificate?["state"]}  valid until {certificate?["not_after"]}{revoked}");
+                }
+            });
         });
 
         return new Command("certificate", "The certificates issued by the master, and their revocation") { list, Revoke() };
@@ -109,13 +103,6 @@ internal static class CertificateCommand
 
         using var client = GlobalOptions.CreateClient(parseResult);
         var result = await client.CallAsync(endpoint, body, cancellationToken);
-        if (parseResult.GetValue(GlobalOptions.Json))
-        {
-            Output.Json(parseResult.InvocationConfiguration.Output, result);
-            return 0;
-        }
-
-        parseResult.InvocationConfiguration.Output.WriteLine(result["title"]?.GetValue<string>() ?? result.ToJsonString());
-        return 0;
+        return Output.Write(parseResult, result, output => output.WriteLine(result["title"]?.GetValue<string>() ?? result.ToJsonString()));
     }
 }

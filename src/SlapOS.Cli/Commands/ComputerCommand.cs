@@ -13,21 +13,15 @@ internal static class ComputerCommand
         {
             using var client = GlobalOptions.CreateClient(parseResult);
             var result = await client.CallAsync("slapos.allDocs.WIP.compute_node_list", [], cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(GlobalOptions.Json))
+            return Output.Write(parseResult, result, output =>
             {
-                Output.Json(output, result);
-                return 0;
-            }
-
-            var computers = result["result_list"]?.AsArray() ?? [];
-            output.WriteLine($"List of Computers: {computers.Count}");
-            foreach (var computer in computers)
-            {
-                output.WriteLine($"  {computer?["computer_guid"]}");
-            }
-
-            return 0;
+                var computers = result["result_list"]?.AsArray() ?? [];
+                output.WriteLine($"List of Computers: {computers.Count}");
+                foreach (var computer in computers)
+                {
+                    output.WriteLine($"  {computer?["computer_guid"]}");
+                }
+            });
         });
 
         var reference = new Argument<string>("reference") { Description = "Reference of the computer" };
@@ -38,32 +32,27 @@ internal static class ComputerCommand
             var body = new JsonObject { ["computer_guid"] = parseResult.GetValue(reference) };
             var software = await client.CallAsync("slapos.allDocs.v0.compute_node_software_installation_list", body, cancellationToken);
             var instances = await client.CallAsync("slapos.allDocs.v0.compute_node_instance_list", (JsonObject)body.DeepClone(), cancellationToken);
-            var output = parseResult.InvocationConfiguration.Output;
-            if (parseResult.GetValue(GlobalOptions.Json))
+            var document = new JsonObject
             {
-                Output.Json(output, new JsonObject
+                ["computer_guid"] = parseResult.GetValue(reference),
+                ["software_installation_list"] = software["result_list"]?.DeepClone(),
+                ["instance_list"] = instances["result_list"]?.DeepClone(),
+            };
+            return Output.Write(parseResult, document, output =>
+            {
+                output.WriteLine($"Computer Reference: {parseResult.GetValue(reference)}");
+                output.WriteLine("Software releases:");
+                foreach (var entry in software["result_list"]?.AsArray() ?? [])
                 {
-                    ["computer_guid"] = parseResult.GetValue(reference),
-                    ["software_installation_list"] = software["result_list"]?.DeepClone(),
-                    ["instance_list"] = instances["result_list"]?.DeepClone(),
-                });
-                return 0;
-            }
+                    output.WriteLine($"  {entry?["software_release_uri"]} ({entry?["state"]})");
+                }
 
-            output.WriteLine($"Computer Reference: {parseResult.GetValue(reference)}");
-            output.WriteLine("Software releases:");
-            foreach (var entry in software["result_list"]?.AsArray() ?? [])
-            {
-                output.WriteLine($"  {entry?["software_release_uri"]} ({entry?["state"]})");
-            }
-
-            output.WriteLine("Instances:");
-            foreach (var entry in instances["result_list"]?.AsArray() ?? [])
-            {
-                output.WriteLine($"  {entry?["compute_partition_id"]}: {entry?["title"]} ({entry?["state"]})");
-            }
-
-            return 0;
+                output.WriteLine("Instances:");
+                foreach (var entry in instances["result_list"]?.AsArray() ?? [])
+                {
+                    output.WriteLine($"  {entry?["compute_partition_id"]}: {entry?["title"]} ({entry?["state"]})");
+                }
+            });
         });
 
         return new Command("computer", "The computers of the cloud") { list, info, Token(), Revoke() };
@@ -89,15 +78,11 @@ internal static class ComputerCommand
             }
 
             var result = await client.CallAsync("slapos.post.v0.compute_node_token", body, cancellationToken);
-            if (parseResult.GetValue(GlobalOptions.Json))
+            return Output.Write(parseResult, result, output =>
             {
-                Output.Json(parseResult.InvocationConfiguration.Output, result);
-                return 0;
-            }
-
-            parseResult.InvocationConfiguration.Output.WriteLine(result["token"]?.GetValue<string>());
-            parseResult.InvocationConfiguration.Error.WriteLine($"slapos: one-time token for computer '{parseResult.GetValue(reference)}', valid until {result["expires"]}");
-            return 0;
+                output.WriteLine(result["token"]?.GetValue<string>());
+                parseResult.InvocationConfiguration.Error.WriteLine($"slapos: one-time token for computer '{parseResult.GetValue(reference)}', valid until {result["expires"]}");
+            });
         });
         return token;
     }

@@ -49,8 +49,8 @@ internal static class ConfigureCommand
             }
 
             ClientConfiguration.Save(path, url, files);
-            parseResult.InvocationConfiguration.Output.WriteLine($"Wrote {path}");
-            return 0;
+            var written = new JsonObject { ["configuration_file"] = path, ["master_url"] = url, ["key_file"] = files?.Key, ["cert_file"] = files?.Certificate, ["master_ca_file"] = files?.Ca };
+            return Output.Write(parseResult, written, output => output.WriteLine($"Wrote {path}"));
         });
         return new Command("configure", "Configure this machine") { client };
     }

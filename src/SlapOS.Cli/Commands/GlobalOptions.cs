@@ -28,8 +28,7 @@ internal static class GlobalOptions
     public static MasterApiClient CreateClient(ParseResult parseResult)
     {
         var configuration = ClientConfiguration.Load(parseResult.GetValue(ConfigurationFile));
-        var url = parseResult.GetValue(MasterUrl) ?? configuration.MasterUrl
-            ?? throw new CliException("no master URL: pass --master-url or run 'slapos configure client --master-url URL'", 2);
+        var url = ResolveMasterUrl(parseResult, configuration);
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
             throw new CliException($"master URL '{url}' is not an http(s) URL", 2);
@@ -37,6 +36,11 @@ internal static class GlobalOptions
 
         return new MasterApiClient(new HttpClient(CreateHandler(configuration)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) });
     }
+
+    /// <summary>The master the command talks to: <c>--master-url</c>, else <c>master_url</c> of the client configuration.</summary>
+    public static string ResolveMasterUrl(ParseResult parseResult, ClientConfiguration configuration) =>
+        parseResult.GetValue(MasterUrl) ?? configuration.MasterUrl
+            ?? throw new CliException("no master URL", 2, "pass --master-url or run 'slapos configure client --master-url URL'");
 
     /// <summary>Presents the person's certificate and trusts only the master's CA when the configuration names them.</summary>
     private static HttpClientHandler CreateHandler(ClientConfiguration configuration)

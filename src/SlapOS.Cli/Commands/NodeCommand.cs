@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,7 +54,6 @@ internal static class NodeCommand
                 ["PartitionAmount"] = parseResult.GetValue(PartitionAmount)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["MasterApi"] = parseResult.GetValue(MasterApi),
             });
-            var output = parseResult.InvocationConfiguration.Output;
             using var host = Build(settings);
             try
             {
@@ -64,7 +64,7 @@ internal static class NodeCommand
                 throw new CliException($"node configuration is incomplete: {string.Join("; ", e.Failures)}", 2);
             }
 
-            var progress = new LineProgress(output);
+            var progress = new LineProgress(Output.Progress(parseResult));
             var result = await run(host.Services.GetRequiredService<INodeAgent>(), progress, cancellationToken);
             await host.StopAsync(CancellationToken.None);
             foreach (var outcome in result.Outcomes.Where(o => o.Status is NodeItemStatus.Failed or NodeItemStatus.PromiseFailed))
@@ -77,7 +77,14 @@ internal static class NodeCommand
                 parseResult.InvocationConfiguration.Error.WriteLine($"slapos: {name}: {message}");
             }
 
-            output.WriteLine($"node {name}: {result.ExitCode} ({result.Outcomes.Count} items)");
+            var document = new JsonObject
+            {
+                ["command"] = name,
+                ["exit_code"] = (int)result.ExitCode,
+                ["message"] = result.Message,
+                ["outcomes"] = new JsonArray([.. result.Outcomes.Select(o => (JsonNode)new JsonObject { ["item"] = o.Item, ["status"] = o.Status.ToString(), ["message"] = o.Message })]),
+            };
+            Output.Write(parseResult, document, output => output.WriteLine($"node {name}: {result.ExitCode} ({result.Outcomes.Count} items)"));
             return (int)result.ExitCode;
         });
         return command;

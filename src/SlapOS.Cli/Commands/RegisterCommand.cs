@@ -33,15 +33,17 @@ internal static class RegisterCommand
                 parseResult.GetValue(CaSha256),
                 cancellationToken);
             var (key, certificate, ca) = OnboardingClient.Write(credentials, parseResult.GetValue(CertificateDirectory) ?? ".", "computer");
-            var output = parseResult.InvocationConfiguration.Output;
-            output.WriteLine($"Wrote {key}, {certificate} and {ca}. Use them in slapos.cfg:");
-            output.WriteLine("[slapos]");
-            output.WriteLine($"master_url = {master}");
-            output.WriteLine($"computer_id = {computer}");
-            output.WriteLine($"key_file = {key}");
-            output.WriteLine($"cert_file = {certificate}");
-            output.WriteLine($"master_ca_file = {ca}");
-            return 0;
+            var written = new JsonObject { ["master_url"] = master.ToString(), ["computer_id"] = computer, ["key_file"] = key, ["cert_file"] = certificate, ["master_ca_file"] = ca };
+            return Output.Write(parseResult, written, output =>
+            {
+                output.WriteLine($"Wrote {key}, {certificate} and {ca}. Use them in slapos.cfg:");
+                output.WriteLine("[slapos]");
+                output.WriteLine($"master_url = {master}");
+                output.WriteLine($"computer_id = {computer}");
+                output.WriteLine($"key_file = {key}");
+                output.WriteLine($"cert_file = {certificate}");
+                output.WriteLine($"master_ca_file = {ca}");
+            });
         });
         return command;
     }

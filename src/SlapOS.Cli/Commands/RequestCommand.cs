@@ -18,13 +18,20 @@ internal static class RequestCommand
         var sla = new Option<string[]>("--sla") { Description = "SLA as key=value pairs (e.g. computer_guid=COMP-1)", AllowMultipleArgumentsPerToken = true };
         var parameters = new Option<string[]>("--parameters") { Description = "Instance parameters as key=value pairs", AllowMultipleArgumentsPerToken = true };
         var parametersFile = new Option<FileInfo?>("--parameters-file") { Description = "Instance parameters as a JSON object file" };
+        var wait = new Option<bool>("--wait") { Description = "Show the progress (allocated, software installed, instance started, connection parameters) until the instance is ready or reports an error" };
+        var timeout = new Option<int>("--timeout") { Description = "With --wait: give up after this many seconds (exit code 124)", DefaultValueFactory = _ => 600 };
 
-        var command = new Command("request", "Request an instance, or update an existing one") { title, url, type, state, shared, sla, parameters, parametersFile };
+        var command = new Command("request", "Request an instance, or update an existing one") { title, url, type, state, shared, sla, parameters, parametersFile, wait, timeout };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (parseResult.GetValue(parameters) is { Length: > 0 } && parseResult.GetValue(parametersFile) is not null)
             {
                 throw new CliException("use either --parameters or --parameters-file, not both", 2);
+            }
+
+            if (parseResult.GetValue(wait) && (parseResult.GetValue(state) == "destroyed" || parseResult.GetValue(shared) || parseResult.GetValue(timeout) <= 0))
+            {
+                throw new CliException("--wait follows a started or stopped instance that has a partition, with a positive --timeout", 2);
             }
 
             var body = new JsonObject
@@ -42,24 +49,30 @@ internal static class RequestCommand
 
             using var client = GlobalOptions.CreateClient(parseResult);
             var result = await client.CallAsync("slapos.post.v0.software_instance", body, cancellationToken);
-            if (parseResult.GetValue(GlobalOptions.Json))
+            if (parseResult.GetValue(wait))
             {
-                Output.Json(parseResult.InvocationConfiguration.Output, result);
-                return 0;
+                var progress = Output.Progress(parseResult);
+                progress.WriteLine($"Instance '{result["title"]}' requested ({result["instance_guid"]}), waiting up to {parseResult.GetValue(timeout)} s:");
+                var instanceGuid = result["instance_guid"]!.GetValue<string>();
+                await new InstanceProgress(client, progress, TimeProvider.System)
+                    .WaitAsync(instanceGuid, parseResult.GetValue(title)!, TimeSpan.FromSeconds(parseResult.GetValue(timeout)), cancellationToken);
+                var ready = await client.CallAsync("slapos.get.v0.software_instance", new JsonObject { ["instance_guid"] = instanceGuid }, cancellationToken);
+                return Output.Write(parseResult, ready, output => output.WriteLine($"Instance '{ready["title"]}' is ready."));
             }
 
-            var output = parseResult.InvocationConfiguration.Output;
-            output.WriteLine($"Instance '{result["title"]}' requested ({result["instance_guid"]}).");
-            output.WriteLine($"State is: {result["state"]}.");
-            if (result["computer_guid"] is { } computer)
+            return Output.Write(parseResult, result, output =>
             {
-                output.WriteLine($"Allocated on: {computer} / {result["compute_partition_id"]}");
-            }
+                output.WriteLine($"Instance '{result["title"]}' requested ({result["instance_guid"]}).");
+                output.WriteLine($"State is: {result["state"]}.");
+                if (result["computer_guid"] is { } computer && computer.ToString().Length > 0)
+                {
+                    output.WriteLine($"Allocated on: {computer} / {result["compute_partition_id"]}");
+                }
 
-            output.WriteLine("Connection parameters:");
-            Output.Dictionary(output, result["connection_parameters"]);
-            output.WriteLine("Rerun the command to get up-to-date information.");
-            return 0;
+                output.WriteLine("Connection parameters:");
+                Output.Dictionary(output, result["connection_parameters"]);
+                output.WriteLine("Rerun the command to get up-to-date information, or add --wait to follow it until it is ready.");
+            });
         });
         return command;
     }

@@ -23,16 +23,7 @@ internal static class SupplyCommand
                     ["state"] = state,
                 },
                 cancellationToken);
-            if (parseResult.GetValue(GlobalOptions.Json))
-            {
-                Output.Json(parseResult.InvocationConfiguration.Output, result);
-            }
-            else
-            {
-                parseResult.InvocationConfiguration.Output.WriteLine($"Requested {parseResult.GetValue(url)} to be {state} on {parseResult.GetValue(computer)}.");
-            }
-
-            return 0;
+            return Output.Write(parseResult, result, output => output.WriteLine($"Requested {parseResult.GetValue(url)} to be {state} on {parseResult.GetValue(computer)}."));
         });
         return command;
     }

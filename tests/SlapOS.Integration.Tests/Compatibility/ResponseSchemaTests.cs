@@ -62,6 +62,7 @@ public sealed class ResponseSchemaTests(MtlsMaster master) : IClassFixture<MtlsM
         await check.PostAsync(client, "/slapos.put.v0.software_instance_connection_parameter", new { instance_guid = guid, connection_parameter_dict = new { url = "http://x" } });
         await check.PostAsync(client, "/slapos.put.v0.software_instance_error", new { instance_guid = guid, message = "broken" });
         await check.PostAsync(client, "/slapos.put.v0.software_instance_reported_state", new { instance_guid = guid, reported_state = "started" });
+        await check.PostAsync(client, "/slapos.get.v0.software_instance_status", new { instance_guid = guid });
         await check.PostAsync(client, "/slapos.put.v0.software_instance_bang", new { instance_guid = guid, message = "bang" });
         await check.PostAsync(client, "/slapos.get.v0.software_instance_certificate", new { instance_guid = guid });
         await check.PostAsync(client, "/slapos.allDocs.v0.compute_node_instance_list", new { computer_guid = computer });

@@ -36,6 +36,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         ["json hateoas_url"] = Json(Everyone, "slapos.get.v0.hateoas_url", _ => new { }),
         ["json request software_instance"] = Json(Requesters, "slapos.post.v0.software_instance", _ => new { title = Unique(), software_release_uri = AuthorizationWorld.Release, software_type = "default", state = "stopped" }),
         ["json get software_instance"] = Json(OnInstance, "slapos.get.v0.software_instance", w => new { instance_guid = w.A1.Reference }),
+        ["json get software_instance_status"] = Json(OnInstance, "slapos.get.v0.software_instance_status", w => new { instance_guid = w.A1.Reference }),
         ["json get instance_tree"] = Json(NotComputers, "slapos.get.v0.instance_tree", w => new { title = w.TreeA }),
         ["json instance_tree_list"] = Json(NotComputers, "slapos.allDocs.v0.instance_tree_list", _ => new { }),
         ["json instance_node_instance_list"] = Json(OnInstance, "slapos.allDocs.v0.instance_node_instance_list", w => new { instance_guid = w.A1.Reference }),

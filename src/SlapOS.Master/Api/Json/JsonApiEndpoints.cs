@@ -13,6 +13,7 @@ internal static class JsonApiEndpoints
         ["/slapos.get.v0.hateoas_url"] = HateoasUrlAsync,
         ["/slapos.post.v0.software_instance"] = InstanceEndpoints.RequestAsync,
         ["/slapos.get.v0.software_instance"] = InstanceEndpoints.GetAsync,
+        [InstanceStatusEndpoint.Path] = InstanceStatusEndpoint.GetAsync,
         ["/slapos.get.v0.instance_tree"] = InstanceEndpoints.GetTreeAsync,
         ["/slapos.allDocs.v0.instance_tree_list"] = InstanceEndpoints.ListTreesAsync,
         ["/slapos.allDocs.v0.instance_node_instance_list"] = InstanceEndpoints.ListHostedAsync,

@@ -41,6 +41,7 @@ internal static class JsonApiResponseSchemas
     private static readonly Dictionary<string, string> Ours = new(StringComparer.Ordinal)
     {
         ["/slapos.post.v0.compute_node_token"] = Token,
+        [InstanceStatusEndpoint.Path] = InstanceStatusEndpoint.ResponseSchema,
         ["/slapos.post.v0.person_token"] = Token,
         ["/slapos.post.v0.compute_node_register"] = Registration,
         ["/slapos.post.v0.person_register"] = Registration,

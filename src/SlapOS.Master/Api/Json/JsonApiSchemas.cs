@@ -40,6 +40,7 @@ internal static class JsonApiSchemas
             ("software_type", String()),
             ("shared", BooleanValue)),
         ["/slapos.get.v0.software_instance"] = Object(["instance_guid"], InstanceGuid),
+        [InstanceStatusEndpoint.Path] = Object(["instance_guid"], InstanceGuid),
         ["/slapos.get.v0.software_instance_certificate"] = Object(["instance_guid"], InstanceGuid),
         ["/slapos.allDocs.v0.instance_node_instance_list"] = Object(["instance_guid"], InstanceGuid),
         ["/slapos.put.v0.software_instance_title"] = Object(["instance_guid", "title"], InstanceGuid, ("title", String())),
