@@ -37,7 +37,7 @@ internal static class SupervisordFactory
         }
         finally
         {
-            Supervision.ProcessProbe.KillAll(root);
+            ProcessProbe.KillAll(root);
             Directory.Delete(root, recursive: true);
         }
     }

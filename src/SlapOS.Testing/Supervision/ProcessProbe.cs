@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace SlapOS.Providers.Tests.Supervision;
+namespace SlapOS.Testing;
 
 /// <summary>Looks at processes through /proc, independently of any supervisor.</summary>
-internal static class ProcessProbe
+public static class ProcessProbe
 {
     /// <summary>Whether the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid)

@@ -1,18 +1,22 @@
 using System.Globalization;
+using Xunit;
 
-namespace SlapOS.Providers.Tests.Supervision;
+namespace SlapOS.Testing;
 
 /// <summary>
 /// The contract of <see cref="IProcessSupervisor"/>, written against the interface only, so the same
 /// suite runs against every supervisor (native, real supervisord). Programs are <c>/bin/sh</c>
 /// scripts in a private temp dir; every process they start mentions that dir on its command line,
-/// which is how the tests count processes and clean up.
+/// which is how the tests count processes and clean up. Derive a test class from it, implement
+/// <see cref="CreateSupervisor"/> and <see cref="ReleaseAsync"/>, and xunit runs every test below
+/// against your supervisor (Linux: the tests look at processes through <c>/proc</c>).
 /// </summary>
 public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
 {
     private readonly List<(IProcessSupervisor Supervisor, string Group)> groups = [];
     private readonly List<IProcessSupervisor> supervisors = [];
 
+    /// <summary>Makes the test's private directory (one per test: xunit creates the class for each test).</summary>
     protected ProcessSupervisorConformanceTests()
     {
         Root = Directory.CreateTempSubdirectory("slapos-supervisor-").FullName;
@@ -38,8 +42,10 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
     /// <summary>What happens to a supervisor when its host stops: it lets go, without stopping the processes.</summary>
     protected abstract ValueTask ReleaseAsync(IProcessSupervisor supervisor);
 
+    /// <inheritdoc/>
     public Task InitializeAsync() => Task.CompletedTask;
 
+    /// <inheritdoc/>
     public async Task DisposeAsync()
     {
         try
@@ -68,6 +74,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         }
     }
 
+    /// <summary>A started group runs each of its programs, and the status gives each one's pid.</summary>
     [Fact]
     public async Task Started_group_runs_every_program_with_its_pid()
     {
@@ -89,6 +96,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Equal(2, ProcessesOf("web").Count + ProcessesOf("db").Count);
     }
 
+    /// <summary>Stopping a group kills each program and the processes it started.</summary>
     [Fact]
     public async Task Stop_kills_the_whole_process_tree()
     {
@@ -111,6 +119,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Null(status.ProcessId);
     }
 
+    /// <summary>A program that exits is started again, each time as a new process.</summary>
     [Fact]
     public async Task Crashed_program_is_restarted_with_a_new_pid()
     {
@@ -128,6 +137,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Empty(ProcessesOf("crashy"));
     }
 
+    /// <summary>The crash of a watched program is reported with its exit code; a program not restarted shows as exited.</summary>
     [Fact]
     public async Task Watched_program_crash_is_reported()
     {
@@ -151,6 +161,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Equal(7, (await supervisor.GetStatusAsync(group, CancellationToken.None)).Single().ExitCode);
     }
 
+    /// <summary>A program that ignores SIGTERM is killed once its stop timeout has passed.</summary>
     [Fact]
     public async Task Program_that_survives_SIGTERM_is_killed_after_the_stop_timeout()
     {
@@ -170,6 +181,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Equal(ProgramState.Stopped, (await supervisor.GetStatusAsync(group, CancellationToken.None)).Single().State);
     }
 
+    /// <summary>A new supervisor over the same state adopts the running programs and never starts a second copy.</summary>
     [Fact]
     public async Task Restarted_host_adopts_running_processes_and_never_starts_a_second_copy()
     {
@@ -199,6 +211,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.False(ProcessProbe.IsAlive(pid), "the adopted program was not stopped");
     }
 
+    /// <summary>An update without a program stops that program and leaves the others running.</summary>
     [Fact]
     public async Task Update_that_removes_a_program_stops_it_and_keeps_the_others()
     {
@@ -218,6 +231,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Equal(web, status.ProcessId);
     }
 
+    /// <summary>An update that changes one program restarts that program only.</summary>
     [Fact]
     public async Task Update_that_changes_a_running_program_restarts_only_that_program()
     {
@@ -239,6 +253,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.False(ProcessProbe.IsAlive(db), "the old copy of the changed program is still alive");
     }
 
+    /// <summary>An update defines programs without starting them.</summary>
     [Fact]
     public async Task Update_does_not_start_programs()
     {
@@ -253,6 +268,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Empty(ProcessesOf("web"));
     }
 
+    /// <summary>The status of a group never defined is empty.</summary>
     [Fact]
     public async Task Status_of_an_unknown_group_is_empty()
     {
@@ -261,6 +277,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Empty(await supervisor.GetStatusAsync("slappart-unknown-" + Guid.NewGuid().ToString("N"), CancellationToken.None));
     }
 
+    /// <summary>A removed group is stopped and then unknown.</summary>
     [Fact]
     public async Task Removed_group_is_stopped_and_forgotten()
     {
@@ -276,6 +293,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         Assert.Empty(await supervisor.GetStatusAsync(group, CancellationToken.None));
     }
 
+    /// <summary>A program's standard output and error go to their own log files.</summary>
     [Fact]
     public async Task Program_output_goes_to_its_log_files()
     {
@@ -314,7 +332,10 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
         var path = Path.Combine(Root, "bin", name + ".sh");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         return path;
     }
 
@@ -332,10 +353,13 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
     protected ProgramDefinition Looping(string name) =>
         Program(name, Script(name, $"echo $$ > {Quote(PidFile(name))}\nwhile :; do sleep 1; done"));
 
+    /// <summary>Where the program <paramref name="name"/> writes its pid.</summary>
     protected string PidFile(string name) => Path.Combine(Root, name + ".pid");
 
+    /// <summary>The pid the program <paramref name="name"/> wrote.</summary>
     protected int ReadPid(string name) => int.Parse(File.ReadAllText(PidFile(name)).Trim(), CultureInfo.InvariantCulture);
 
+    /// <summary>Waits until the program <paramref name="name"/> has written its pid, and returns it.</summary>
     protected async Task<int> WaitForPidFileAsync(string name)
     {
         await Eventually.UntilAsync(() => File.Exists(PidFile(name)) && File.ReadAllText(PidFile(name)).EndsWith('\n'), $"{name} wrote its pid file");
@@ -345,7 +369,9 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
     /// <summary>Live copies of the script <paramref name="name"/> (a copy's momentary forks not counted).</summary>
     protected List<int> ProcessesOf(string name) => ProcessProbe.CopiesOf(Path.Combine(Root, "bin", name + ".sh"));
 
+    /// <summary>The lines of <paramref name="file"/>, none when it does not exist.</summary>
     protected static string[] Lines(string file) => File.Exists(file) ? File.ReadAllLines(file) : [];
 
+    /// <summary><paramref name="path"/> quoted for <c>/bin/sh</c>.</summary>
     protected static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
