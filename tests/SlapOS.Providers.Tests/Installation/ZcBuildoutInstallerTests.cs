@@ -145,7 +145,8 @@ public sealed class ZcBuildoutInstallerTests : IDisposable
         Directory.CreateDirectory(release);
         var pidFile = Path.Combine(_root, "slow.pid");
         await File.WriteAllTextAsync(Path.Combine(release, "software.cfg"), $"[buildout]\nparts = c\n[c]\nrecipe = command\ncommand = echo $$ > {pidFile}; exec sleep 600\n");
-        var installer = new ZcBuildoutInstaller(new ZcBuildoutOptions { Timeout = TimeSpan.FromSeconds(2) });
+        // Long enough for buildout to reach the command on a loaded machine (it must start before it can be killed).
+        var installer = new ZcBuildoutInstaller(new ZcBuildoutOptions { Timeout = TimeSpan.FromSeconds(15) });
         var build = new SoftwareBuild(Path.Combine(release, "software.cfg"), Path.Combine(_root, "soft"));
 
         var error = await Assert.ThrowsAsync<SoftwareInstallerException>(() => installer.InstallSoftwareAsync(build, CancellationToken.None));
