@@ -11,16 +11,7 @@ internal static class ServiceUnits
     /// <summary>The master's unit: <paramref name="executable"/> with <c>--contentRoot</c> the configuration directory.</summary>
     public static SystemdUnit Master(string executable, string configurationDirectory, string user, string? environmentFile, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var unit = new SystemdUnit()
-            .Section("Unit")
-            .Set("Description", "SlapOS master (SlapOS for .NET)")
-            .Comment("Written by the slapos tool ('service install'); see docs/operations.md of SlapOS for .NET.")
-            .Set("After", "network-online.target postgresql.service")
-            .Set("Wants", "network-online.target")
-            .Set("StartLimitIntervalSec", "300")
-            .Set("StartLimitBurst", "5")
-            .Section("Service")
-            .Set("Type", "exec")
+        var unit = Opening("SlapOS master (SlapOS for .NET)", "network-online.target postgresql.service")
             .Set("ExecStart", SystemdUnit.Argument(executable) + " --contentRoot " + SystemdUnit.Argument(configurationDirectory))
             .Set("User", user)
             .Set("Group", user)
@@ -34,45 +25,25 @@ internal static class ServiceUnits
             .Set("UMask", "0027")
             .Set("LimitNOFILE", "65536");
         AddEnvironment(unit, environmentFile, environment);
-        return unit
+        unit
             .Comment("Hardening: an unprivileged user in a read-only system; only 443-style ports need a capability.")
-            .Set("NoNewPrivileges", "yes")
             .Set("CapabilityBoundingSet", "CAP_NET_BIND_SERVICE")
             .Set("AmbientCapabilities", "CAP_NET_BIND_SERVICE")
             .Set("ProtectSystem", "strict")
             .Set("ProtectHome", "yes")
-            .Set("PrivateTmp", "yes")
             .Set("PrivateDevices", "yes")
             .Set("ProtectKernelTunables", "yes")
-            .Set("ProtectKernelModules", "yes")
-            .Set("ProtectKernelLogs", "yes")
             .Set("ProtectControlGroups", "yes")
-            .Set("ProtectClock", "yes")
-            .Set("ProtectHostname", "yes")
             .Set("RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6")
             .Set("RestrictNamespaces", "yes")
-            .Set("RestrictRealtime", "yes")
-            .Set("RestrictSUIDSGID", "yes")
-            .Set("LockPersonality", "yes")
-            .Set("SystemCallArchitectures", "native")
-            .Comment("No MemoryDenyWriteExecute: the .NET JIT writes code at run time.")
-            .Section("Install")
-            .Set("WantedBy", "multi-user.target");
+            .Comment("No MemoryDenyWriteExecute: the .NET JIT writes code at run time.");
+        return Closing(unit);
     }
 
     /// <summary>The node's unit: <paramref name="executable"/> (the node daemon) as root, configured by <paramref name="environment"/>.</summary>
     public static SystemdUnit Node(string executable, string? environmentFile, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var unit = new SystemdUnit()
-            .Section("Unit")
-            .Set("Description", "SlapOS node (SlapOS for .NET slapgrid daemon)")
-            .Comment("Written by the slapos tool ('service install'); see docs/operations.md of SlapOS for .NET.")
-            .Set("After", "network-online.target")
-            .Set("Wants", "network-online.target")
-            .Set("StartLimitIntervalSec", "300")
-            .Set("StartLimitBurst", "5")
-            .Section("Service")
-            .Set("Type", "exec")
+        var unit = Opening("SlapOS node (SlapOS for .NET slapgrid daemon)", "network-online.target")
             .Set("ExecStart", SystemdUnit.Argument(executable))
             .Comment("Root: the node creates partition users, addresses, tap interfaces and cgroups, and runs each partition as its user.")
             .Set("User", "root")
@@ -86,26 +57,42 @@ internal static class ServiceUnits
             .Set("TasksMax", "infinity")
             .Set("LimitNOFILE", "1048576");
         AddEnvironment(unit, environmentFile, environment);
-        return unit
+        unit
             .Comment("Hardening a root daemon: no privilege gained by exec (dropping to a partition user stays allowed),")
             .Comment("/usr and /boot read-only (/etc stays writable for useradd), no kernel modules, logs or clock.")
-            .Set("NoNewPrivileges", "yes")
             .Set("ProtectSystem", "yes")
             .Set("ProtectHome", "read-only")
-            .Set("PrivateTmp", "yes")
-            .Set("ProtectKernelModules", "yes")
-            .Set("ProtectKernelLogs", "yes")
-            .Set("ProtectClock", "yes")
-            .Set("ProtectHostname", "yes")
             .Set("RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6 AF_NETLINK")
-            .Set("RestrictRealtime", "yes")
-            .Set("RestrictSUIDSGID", "yes")
-            .Set("LockPersonality", "yes")
-            .Set("SystemCallArchitectures", "native")
-            .Comment("Left open on purpose: /dev/net/tun (taps), /proc/sys (addresses), /sys/fs/cgroup (cgroups), namespaces.")
-            .Section("Install")
-            .Set("WantedBy", "multi-user.target");
+            .Comment("Left open on purpose: /dev/net/tun (taps), /proc/sys (addresses), /sys/fs/cgroup (cgroups), namespaces.");
+        return Closing(unit);
     }
+
+    /// <summary>What both units start with: the [Unit] section and the start of [Service].</summary>
+    private static SystemdUnit Opening(string description, string after) => new SystemdUnit()
+        .Section("Unit")
+        .Set("Description", description)
+        .Comment("Written by the slapos tool ('service install'); see docs/operations.md of SlapOS for .NET.")
+        .Set("After", after)
+        .Set("Wants", "network-online.target")
+        .Set("StartLimitIntervalSec", "300")
+        .Set("StartLimitBurst", "5")
+        .Section("Service")
+        .Set("Type", "exec");
+
+    /// <summary>The hardening both units share, then the [Install] section.</summary>
+    private static SystemdUnit Closing(SystemdUnit unit) => unit
+        .Set("NoNewPrivileges", "yes")
+        .Set("PrivateTmp", "yes")
+        .Set("ProtectKernelModules", "yes")
+        .Set("ProtectKernelLogs", "yes")
+        .Set("ProtectClock", "yes")
+        .Set("ProtectHostname", "yes")
+        .Set("RestrictRealtime", "yes")
+        .Set("RestrictSUIDSGID", "yes")
+        .Set("LockPersonality", "yes")
+        .Set("SystemCallArchitectures", "native")
+        .Section("Install")
+        .Set("WantedBy", "multi-user.target");
 
     private static void AddEnvironment(SystemdUnit unit, string? environmentFile, IEnumerable<KeyValuePair<string, string>> environment)
     {

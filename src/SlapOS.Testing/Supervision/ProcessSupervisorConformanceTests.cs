@@ -78,14 +78,8 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Started_group_runs_every_program_with_its_pid()
     {
-        var supervisor = NewSupervisor();
-        var group = NewGroup(supervisor);
-        await supervisor.UpdateGroupAsync(group, [Looping("web"), Looping("db")], CancellationToken.None);
+        var (supervisor, group, _, _) = await StartWebAndDbAsync();
 
-        await supervisor.StartGroupAsync(group, CancellationToken.None);
-
-        await WaitForPidFileAsync("web");
-        await WaitForPidFileAsync("db");
         var status = await supervisor.GetStatusAsync(group, CancellationToken.None);
         Assert.Equal(["db", "web"], status.Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.All(status, s => Assert.Equal(ProgramState.Running, s.State));
@@ -215,12 +209,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Update_that_removes_a_program_stops_it_and_keeps_the_others()
     {
-        var supervisor = NewSupervisor();
-        var group = NewGroup(supervisor);
-        await supervisor.UpdateGroupAsync(group, [Looping("web"), Looping("db")], CancellationToken.None);
-        await supervisor.StartGroupAsync(group, CancellationToken.None);
-        var web = await WaitForPidFileAsync("web");
-        var db = await WaitForPidFileAsync("db");
+        var (supervisor, group, web, db) = await StartWebAndDbAsync();
 
         await supervisor.UpdateGroupAsync(group, [Looping("web")], CancellationToken.None);
 
@@ -235,12 +224,7 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Update_that_changes_a_running_program_restarts_only_that_program()
     {
-        var supervisor = NewSupervisor();
-        var group = NewGroup(supervisor);
-        await supervisor.UpdateGroupAsync(group, [Looping("web"), Looping("db")], CancellationToken.None);
-        await supervisor.StartGroupAsync(group, CancellationToken.None);
-        var web = await WaitForPidFileAsync("web");
-        var db = await WaitForPidFileAsync("db");
+        var (supervisor, group, web, db) = await StartWebAndDbAsync();
 
         var changed = Looping("db") with { Environment = new Dictionary<string, string> { ["PORT"] = "5432" } };
         await supervisor.UpdateGroupAsync(group, [Looping("web"), changed], CancellationToken.None);
@@ -308,6 +292,16 @@ public abstract class ProcessSupervisorConformanceTests : IAsyncLifetime
 
         await Eventually.UntilAsync(() => Lines(stdout).Contains("to-stdout") && Lines(stderr).Contains("to-stderr"), "the program's output is in its log files");
         Assert.DoesNotContain("to-stderr", Lines(stdout));
+    }
+
+    /// <summary>A new group with two looping programs, web and db, started; gives their pids once both run.</summary>
+    private async Task<(IProcessSupervisor Supervisor, string Group, int Web, int Db)> StartWebAndDbAsync()
+    {
+        var supervisor = NewSupervisor();
+        var group = NewGroup(supervisor);
+        await supervisor.UpdateGroupAsync(group, [Looping("web"), Looping("db")], CancellationToken.None);
+        await supervisor.StartGroupAsync(group, CancellationToken.None);
+        return (supervisor, group, await WaitForPidFileAsync("web"), await WaitForPidFileAsync("db"));
     }
 
     /// <summary>A supervisor cleaned up at the end of the test.</summary>

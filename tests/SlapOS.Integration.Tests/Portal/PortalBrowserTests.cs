@@ -4,60 +4,43 @@ using Microsoft.Playwright;
 namespace SlapOS.Integration.Tests.Portal;
 
 /// <summary>The portal in a real headless Chromium, against a real master (insecure loopback mode: the admin).</summary>
-public sealed class PortalBrowserTests : IAsyncLifetime
+public sealed class PortalBrowserTests : PortalBrowserTestBase
 {
-    private PortalMaster _master = null!;
-    private PortalBrowser _browser = null!;
-
-    private IPage Page => _browser.Page;
-
-    public async Task InitializeAsync()
-    {
-        _master = await PortalMaster.StartAsync();
-        _browser = await PortalBrowser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _master.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_pages_show_both_computers_and_the_running_tree_and_are_screenshot_at_desktop_and_phone_width()
     {
-        await Page.GotoAsync(_master.Url + "/portal/computers");
+        await Page.GotoAsync(Cloud.Url + "/portal/computers");
         await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "COMP-A", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "COMP-B", Exact = true })).ToBeVisibleAsync();
-        var desktop = await _browser.ScreenshotAsync("computers-1280x800");
+        var desktop = await Browser.ScreenshotAsync("computers-1280x800");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "COMP-A", Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Computer COMP-A" })).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByText("database disk is full")).ToBeVisibleAsync();
-        await _browser.ScreenshotAsync("computer-1280x800");
+        await Browser.ScreenshotAsync("computer-1280x800");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "alice-web" }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "alice-web (root)" })).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "alice-db" })).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByText(PortalMaster.AliceSecret)).ToHaveCountAsync(0);
-        await _browser.ScreenshotAsync("tree-1280x800");
+        await Browser.ScreenshotAsync("tree-1280x800");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Show secret connection parameters" }).ClickAsync();
         await Assertions.Expect(Page.GetByText(PortalMaster.AliceSecret)).ToBeVisibleAsync();
 
-        await Page.GotoAsync(_master.Url + "/portal/usage");
+        await Page.GotoAsync(Cloud.Url + "/portal/usage");
         await Assertions.Expect(Page.Locator("#usage-trees svg polyline").First).ToBeVisibleAsync();
-        await _browser.ScreenshotAsync("usage-1280x800");
+        await Browser.ScreenshotAsync("usage-1280x800");
 
         await Page.SetViewportSizeAsync(390, 844);
-        await Page.GotoAsync(_master.Url + "/portal/computers");
+        await Page.GotoAsync(Cloud.Url + "/portal/computers");
         await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "COMP-B", Exact = true })).ToBeVisibleAsync();
-        var phone = await _browser.ScreenshotAsync("computers-390x844");
+        var phone = await Browser.ScreenshotAsync("computers-390x844");
         Assert.True(await WidthAsync() <= 390, "the computers page is wider than a 390px screen");
-        await Page.GotoAsync(_master.Url + "/portal/trees/" + _master.AliceRoot.Reference);
-        await _browser.ScreenshotAsync("tree-390x844");
+        await Page.GotoAsync(Cloud.Url + "/portal/trees/" + Cloud.AliceRoot.Reference);
+        await Browser.ScreenshotAsync("tree-390x844");
         Assert.True(await WidthAsync() <= 390, "the tree page is wider than a 390px screen");
-        await Page.GotoAsync(_master.Url + "/portal/request");
-        await _browser.ScreenshotAsync("request-390x844");
+        await Page.GotoAsync(Cloud.Url + "/portal/request");
+        await Browser.ScreenshotAsync("request-390x844");
         Assert.True(await WidthAsync() <= 390, "the request page is wider than a 390px screen");
         Assert.True(new FileInfo(desktop).Length > 10_000);
         Assert.True(new FileInfo(phone).Length > 10_000);
@@ -69,7 +52,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Submitting_the_request_form_shows_the_new_instance()
     {
-        await Page.GotoAsync(_master.Url + "/portal/request");
+        await Page.GotoAsync(Cloud.Url + "/portal/request");
 
         await Page.GetByLabel("Software release URL").FillAsync(PortalMaster.Release);
         await Page.GetByLabel("Title").FillAsync("browser-made");
@@ -80,7 +63,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Instance tree browser-made" })).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByText("hello from Chromium")).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByText("COMP-A / slappart2")).ToBeVisibleAsync();
-        var instance = await _master.Master.FindInstanceAsync(InstanceRequest.RootRequester, "browser-made", default);
+        var instance = await Cloud.Master.FindInstanceAsync(InstanceRequest.RootRequester, "browser-made", default);
         Assert.Equal("9090", instance!.Parameters["port"]);
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "Instance trees" }).ClickAsync();
@@ -90,7 +73,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     [Fact]
     public async Task A_request_that_cannot_be_allocated_shows_the_explanation()
     {
-        await Page.GotoAsync(_master.Url + "/portal/request");
+        await Page.GotoAsync(Cloud.Url + "/portal/request");
 
         await Page.GetByLabel("Software release URL").FillAsync(PortalMaster.Release);
         await Page.GetByLabel("Title").FillAsync("mars-bound");
@@ -101,33 +84,33 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await Assertions.Expect(alert).ToContainTextAsync("Nothing can host this request");
         await Assertions.Expect(alert).ToContainTextAsync("no free partition for 'mars-bound': 2 candidates");
         await Assertions.Expect(Page.GetByLabel("Title")).ToHaveValueAsync("mars-bound");
-        await _browser.ScreenshotAsync("request-refused-1280x800");
+        await Browser.ScreenshotAsync("request-refused-1280x800");
     }
 
     [Fact]
     public async Task Supplying_a_release_from_the_computer_page_lists_it()
     {
         const string release = "https://example.org/sr/from-the-browser/software.cfg";
-        await Page.GotoAsync(_master.Url + "/portal/computers/COMP-B");
+        await Page.GotoAsync(Cloud.Url + "/portal/computers/COMP-B");
 
         await Page.GetByLabel("Software release URL").FillAsync(release);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Supply", Exact = true }).ClickAsync();
 
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Supplied " + release);
         await Assertions.Expect(Page.GetByRole(AriaRole.Cell, new() { Name = release, Exact = true })).ToBeVisibleAsync();
-        var installations = await _master.Master.ListSoftwareInstallationsAsync(PortalMaster.ComputerB, default);
+        var installations = await Cloud.Master.ListSoftwareInstallationsAsync(PortalMaster.ComputerB, default);
         Assert.Contains(installations, i => i.SoftwareReleaseUrl == release && i.RequestedState == SupplyState.Available);
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Remove " + release }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Asked the node to remove " + release);
-        installations = await _master.Master.ListSoftwareInstallationsAsync(PortalMaster.ComputerB, default);
+        installations = await Cloud.Master.ListSoftwareInstallationsAsync(PortalMaster.ComputerB, default);
         Assert.Contains(installations, i => i.SoftwareReleaseUrl == release && i.RequestedState == SupplyState.Destroyed);
     }
 
     [Fact]
     public async Task The_keyboard_alone_reaches_the_request_form_and_submits_it()
     {
-        await Page.GotoAsync(_master.Url + "/portal/computers");
+        await Page.GotoAsync(Cloud.Url + "/portal/computers");
 
         // Tab through the page until the navigation link to the form has the focus.
         var reached = false;
@@ -154,6 +137,6 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await Page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Instance tree keyboard-made" })).ToBeVisibleAsync();
-        Assert.NotNull(await _master.Master.FindInstanceAsync(InstanceRequest.RootRequester, "keyboard-made", default));
+        Assert.NotNull(await Cloud.Master.FindInstanceAsync(InstanceRequest.RootRequester, "keyboard-made", default));
     }
 }
