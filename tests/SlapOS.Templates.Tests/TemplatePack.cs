@@ -12,7 +12,7 @@ namespace SlapOS.Templates.Tests;
 public sealed class TemplatePack : IAsyncLifetime
 {
     /// <summary>The packages users reference (and the templates do), plus the template pack itself.</summary>
-    public static readonly string[] Packages = ["SlapOS.Abstractions", "SlapOS.Master", "SlapOS.Slave", "SlapOS.Providers", "SlapOS.Testing", "SlapOS.Templates"];
+    public static readonly string[] Packages = ["SlapOS.Abstractions", "SlapOS.Protocol", "SlapOS.Master", "SlapOS.Slave", "SlapOS.Providers", "SlapOS.Testing", "SlapOS.Templates"];
 
     /// <summary>The root of everything this class writes.</summary>
     public string Root { get; } = Directory.CreateTempSubdirectory("slapos-templates-").FullName;

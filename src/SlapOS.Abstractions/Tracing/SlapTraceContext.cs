@@ -8,9 +8,6 @@ namespace SlapOS;
 /// </summary>
 public static class SlapTraceContext
 {
-    /// <summary>The JSON API response header that carries an instance's stored trace context to the node.</summary>
-    public const string Header = Wire.SlapHeaders.TraceParent;
-
     /// <summary>The length of a version-00 <c>traceparent</c>: <c>00-</c>, 32 hex digits, <c>-</c>, 16 hex digits, <c>-</c>, 2 hex digits.</summary>
     private const int TraceParentLength = 55;
 

@@ -35,14 +35,6 @@ public sealed class SelfContainedRepositoryTests
         Assert.Empty(offenders);
     }
 
-    [Fact]
-    public void The_wire_captures_are_read_from_the_checkout()
-    {
-        var directory = Path.GetFullPath(Wire.WireCaptures.Directory);
-        Assert.StartsWith(Path.GetFullPath(RepositoryRoot.Path) + Path.DirectorySeparatorChar, directory, StringComparison.Ordinal);
-        Assert.Equal(201, Wire.WireCaptures.All.Select(e => e.File).Distinct().Count(f => File.Exists(Path.Combine(directory, f))));
-    }
-
     private static async Task<List<string>> TrackedFilesAsync()
     {
         var start = new ProcessStartInfo("git", ["-C", RepositoryRoot.Path, "ls-files", "-z"])

@@ -74,7 +74,7 @@ public sealed class RequestTraceTests : IAsyncLifetime, IDisposable
             message.Headers.Add("traceparent", client.Id);
             using var answer = await http.SendAsync(message);
             Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
-            Assert.True(answer.Headers.TryGetValues(SlapTraceContext.Header, out var given));
+            Assert.True(answer.Headers.TryGetValues(SlapHeaders.TraceParent, out var given));
             Assert.Equal(traceId.ToHexString(), given.Single().Split('-')[1]);
         }
 

@@ -1,7 +1,7 @@
 using CsCheck;
 using SlapOS.Wire;
 
-namespace SlapOS.Abstractions.Tests.Wire;
+namespace SlapOS.Protocol.Tests.Wire;
 
 /// <summary>
 /// Property tests of the xml_marshaller codec on generated values (CsCheck, seeded and shrinking): what is

@@ -4,7 +4,7 @@ using CsCheck;
 using SlapOS.Tests.Wire;
 using SlapOS.Wire;
 
-namespace SlapOS.Abstractions.Tests.Wire;
+namespace SlapOS.Protocol.Tests.Wire;
 
 /// <summary>
 /// A fuzz harness for the XML parsers that face the network, driven by CsCheck (seeded, shrinking): documents from
@@ -15,7 +15,7 @@ namespace SlapOS.Abstractions.Tests.Wire;
 /// <see cref="NullReferenceException"/>, an <see cref="InvalidCastException"/>…) fails with the seed and the shrunk input.
 /// <para>
 /// The suite runs <see cref="DefaultIterations"/> inputs. The long fuzz: <c>SLAPOS_FUZZ_SECONDS=600 dotnet test
-/// tests/SlapOS.Abstractions.Tests -c Release --filter WireFuzzTests</c> (see docs/security.md).
+/// tests/SlapOS.Protocol.Tests -c Release --filter WireFuzzTests</c> (see docs/security.md).
 /// </para>
 /// </summary>
 public sealed class WireFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
