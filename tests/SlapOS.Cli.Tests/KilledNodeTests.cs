@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 
 namespace SlapOS.Cli.Tests;
 
@@ -9,15 +10,18 @@ namespace SlapOS.Cli.Tests;
 /// </summary>
 public sealed class KilledNodeTests(LiveMaster master) : IClassFixture<LiveMaster>, IDisposable
 {
-    private const string Computer = "COMP-KILLED";
+    private const string KillPoint = "supervisor.launched:slappart1:hello-web";
     private const int Partitions = 3;
+
+    // Each test its own computer and titles: the master is shared by the class.
+    private readonly string computer = "COMP-KILLED-" + Guid.NewGuid().ToString("N")[..8];
     private readonly string root = Directory.CreateTempSubdirectory("slapos-killed-").FullName;
 
     private static string Release => Path.Combine(AppContext.BaseDirectory, "software", "hello-web", "software.cfg");
 
     private string[] Node(string command) =>
     [
-        "node", command, "--computer-id", Computer, "--partition-amount", Partitions.ToString(CultureInfo.InvariantCulture),
+        "node", command, "--computer-id", computer, "--partition-amount", Partitions.ToString(CultureInfo.InvariantCulture),
         "--instance-root", Path.Combine(root, "srv"), "--software-root", Path.Combine(root, "opt"),
     ];
 
@@ -25,7 +29,7 @@ public sealed class KilledNodeTests(LiveMaster master) : IClassFixture<LiveMaste
     {
         for (var i = 0; i < Partitions; i++)
         {
-            _ = master.RunAsync("request", $"killed-{i}", Release, "--state", "destroyed").GetAwaiter().GetResult();
+            _ = master.RunAsync("request", $"{computer}-{i}", Release, "--state", "destroyed").GetAwaiter().GetResult();
         }
 
         _ = master.RunAsync(Node("instance")).GetAwaiter().GetResult();
@@ -38,21 +42,49 @@ public sealed class KilledNodeTests(LiveMaster master) : IClassFixture<LiveMaste
         Directory.Delete(root, recursive: true);
     }
 
-    [Fact(Skip = "Known defect, open (issue 18): a node killed between starting a partition's service and recording it leaves an orphan that the next run does not adopt, so the service runs twice; seen once in a full run (slappart1 twice), passes alone")]
+    /// <summary>
+    /// The dangerous point: the agent is killed (SIGKILL, through the <c>supervisor.launched</c> kill point) after it
+    /// launched slappart1's service and before it recorded the process in the supervisor's state file. An orphan
+    /// left there would run beside the copy the next run starts (slappart1 twice, the second crash-looping on the
+    /// port the orphan holds); the supervisor holds a launched program until it is recorded, so nothing runs twice.
+    /// </summary>
+    [Fact]
+    public async Task A_node_killed_between_launching_a_service_and_recording_it_runs_the_service_once_after_restart()
+    {
+        await PrepareAsync();
+
+        var (code, errors) = await RunAgentAsync(KillPoint);
+        var killedAt = errors.Split('\n').SingleOrDefault(l => l.StartsWith("slapos: killed at kill point ", StringComparison.Ordinal));
+        Assert.True(killedAt is not null, "the agent did not die at the kill point: " + errors);
+        Assert.Equal(128 + 9, code); // SIGKILL, not the end of its run
+
+        // The fault happened where it hurts: the service was launched (a pid) and not recorded, slappart0 was done, slappart1 was not.
+        Assert.Contains($" {KillPoint} (pid ", killedAt, StringComparison.Ordinal);
+        var launched = int.Parse(killedAt[(killedAt.LastIndexOf("pid ", StringComparison.Ordinal) + 4)..].TrimEnd(')', '\r'), CultureInfo.InvariantCulture);
+        Assert.Null(RecordedProcess("slappart1"));
+        Assert.Equal(["slappart0"], AppliedPartitions());
+
+        var again = await master.RunAsync(Node("instance"));
+        Assert.True(again.ExitCode == 0, again.Error + again.Output);
+
+        // Exactly one copy of each service, and it is the one the supervisor records (supervises, restarts, stops).
+        AssertOneRecordedServicePerPartition();
+        Assert.DoesNotContain(launched, ServiceProcesses().Select(p => p.Id));
+        AssertWholeTimestamps();
+    }
+
+    /// <summary>
+    /// The agent killed as soon as it supervises the second partition's processes, wherever that lands
+    /// (the kill races with the run): the next run converges with nothing duplicated.
+    /// </summary>
+    [Fact]
     public async Task A_node_killed_mid_run_converges_on_the_next_run_without_duplicates()
     {
-        Assert.Equal(0, (await master.RunAsync(Node("format"))).ExitCode);
-        Assert.Equal(0, (await master.RunAsync("supply", Release, Computer)).ExitCode);
-        for (var i = 0; i < Partitions; i++)
-        {
-            Assert.Equal(0, (await master.RunAsync("request", $"killed-{i}", Release, "--sla", $"computer_guid={Computer}", "--parameters", $"port={FreePort()}")).ExitCode);
-        }
-
-        Assert.Equal(0, (await master.RunAsync(Node("software"))).ExitCode);
+        await PrepareAsync();
 
         // Kill the agent (SIGKILL) as soon as it supervises the second partition's processes: the run
         // has applied one partition and not yet the last (partitions are processed one at a time).
-        var start = new ProcessStartInfo("dotnet", [CliProgram(), .. Node("instance"), "--master-url", master.Url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = AgentStart();
         var killed = false;
         int pid;
         string[] appliedWhenKilled;
@@ -88,16 +120,65 @@ public sealed class KilledNodeTests(LiveMaster master) : IClassFixture<LiveMaste
         var again = await master.RunAsync(Node("instance"));
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
 
-        // One service process per partition, never a second copy.
-        var services = ServiceProcesses().Select(p => ServicePartition(p)).ToList();
-        Assert.Equal(Enumerable.Range(0, Partitions).Select(i => $"slappart{i}").Order(), services.Order());
+        AssertOneRecordedServicePerPartition();
+        AssertWholeTimestamps();
+    }
 
+    private async Task PrepareAsync()
+    {
+        Assert.Equal(0, (await master.RunAsync(Node("format"))).ExitCode);
+        Assert.Equal(0, (await master.RunAsync("supply", Release, computer)).ExitCode);
+        for (var i = 0; i < Partitions; i++)
+        {
+            Assert.Equal(0, (await master.RunAsync("request", $"{computer}-{i}", Release, "--sla", $"computer_guid={computer}", "--parameters", $"port={FreePort()}")).ExitCode);
+        }
+
+        Assert.Equal(0, (await master.RunAsync(Node("software"))).ExitCode);
+    }
+
+    private ProcessStartInfo AgentStart() =>
+        new("dotnet", [CliProgram(), .. Node("instance"), "--master-url", master.Url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+
+    /// <summary>Runs <c>slapos node instance</c> as a process of its own with a kill point armed; its exit code and standard error.</summary>
+    private async Task<(int ExitCode, string Errors)> RunAgentAsync(string killPoint)
+    {
+        var start = AgentStart();
+        start.Environment[KillPoints.EnvironmentVariable] = killPoint;
+        using var agent = Process.Start(start)!;
+        var output = agent.StandardOutput.ReadToEndAsync();
+        var errors = agent.StandardError.ReadToEndAsync();
+        await agent.WaitForExitAsync();
+        await output;
+        return (agent.ExitCode, await errors);
+    }
+
+    /// <summary>For each partition, one service process, and it is the process the supervisor's state file records.</summary>
+    private void AssertOneRecordedServicePerPartition()
+    {
+        var services = ServiceProcesses().Select(p => (Partition: ServicePartition(p), p.Id)).ToList();
+        Assert.Equal(Enumerable.Range(0, Partitions).Select(i => $"slappart{i}").Order(), services.Select(s => s.Partition).Order());
+        foreach (var (partition, id) in services)
+        {
+            Assert.Equal(id, RecordedProcess(partition));
+        }
+    }
+
+    private void AssertWholeTimestamps()
+    {
         // Every .timestamp is whole: it holds a master timestamp.
         for (var i = 0; i < Partitions; i++)
         {
-            var text = (await File.ReadAllTextAsync(Path.Combine(root, "srv", $"slappart{i}", ".timestamp"))).Trim();
+            var text = File.ReadAllText(Path.Combine(root, "srv", $"slappart{i}", ".timestamp")).Trim();
             Assert.True(decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 1_000_000_000m, text);
         }
+    }
+
+    /// <summary>The pid the native supervisor's state file records for a partition's hello-web service (null: none).</summary>
+    private int? RecordedProcess(string partition)
+    {
+        var file = Path.Combine(root, "srv", ".supervisor", partition, "hello-web.json");
+        using var state = JsonDocument.Parse(File.ReadAllBytes(file));
+        return state.RootElement.TryGetProperty("ProcessId", out var pid) && pid.ValueKind == JsonValueKind.Number ? pid.GetInt32() : null;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -422,6 +423,7 @@ internal sealed class SupervisedProgram : IDisposable
         try
         {
             var process = ProgramLauncher.Start(Definition);
+            KillPoints.Reach("supervisor.launched", group + ":" + Definition.Name, string.Create(CultureInfo.InvariantCulture, $"pid {process.Id}"));
             var ticks = PosixProcess.ReadStartTicks(process.Id) ?? 0;
             current = new RunningProcess(process.Id, ticks, process);
             startedAt = time.GetUtcNow();
