@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 
 namespace SlapOS.Providers.Supervision;
 
@@ -8,6 +10,8 @@ namespace SlapOS.Providers.Supervision;
 /// output appended to log files opened by a tiny shell step, and as the partition user through
 /// <c>setpriv</c> when the host runs as root. The program writes to its log files itself, so it
 /// keeps running (and logging) while the host restarts.
+/// A started program is held before it runs anything until <see cref="Release"/>: the supervisor first records
+/// its pid, so a supervisor killed in between leaves no unrecorded process behind (it exits, see docs/hardening.md).
 /// </summary>
 internal static class ProgramLauncher
 {
@@ -16,8 +20,11 @@ internal static class ProgramLauncher
     private static readonly string SetsidPath = Locate("setsid");
     private static readonly string SetprivPath = Locate("setpriv");
 
-    // $1 = stdout log, $2 = stderr log (empty: same as stdout); the rest is the command line.
+    // The held start: the shell waits for "go" on its standard input (a pipe from the supervisor) before it runs
+    // anything, and exits when the pipe closes without it (the supervisor died or gave up before recording the
+    // process). $1 = stdout log, $2 = stderr log (empty: same as stdout); the rest is the command line.
     private const string RedirectScript =
+        "read -r go && [ \"$go\" = go ] || exit 125; " +
         "out=$1; err=$2; shift 2; " +
         "if [ -z \"$err\" ]; then exec </dev/null >>\"$out\" 2>&1; else exec </dev/null >>\"$out\" 2>>\"$err\"; fi; " +
         "exec \"$@\"";
@@ -26,7 +33,10 @@ internal static class ProgramLauncher
     public static string StdoutLog(ProgramDefinition definition) =>
         definition.StdoutLogFile ?? Path.Combine(definition.WorkingDirectory, "var", "log", definition.Name + ".log");
 
-    /// <summary>Starts the program; the returned process is the leader of its new process group.</summary>
+    /// <summary>
+    /// Starts the program, held: the returned process (the leader of its new process group) runs nothing until
+    /// <see cref="Release"/>, and exits if <see cref="Abandon"/> is called or this process dies first.
+    /// </summary>
     public static Process Start(ProgramDefinition definition)
     {
         if (!Directory.Exists(definition.WorkingDirectory))
@@ -45,6 +55,8 @@ internal static class ProgramLauncher
         {
             UseShellExecute = false,
             WorkingDirectory = definition.WorkingDirectory,
+            RedirectStandardInput = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         };
         startInfo.ArgumentList.Add("/bin/sh");
         startInfo.ArgumentList.Add("-c");
@@ -76,6 +88,56 @@ internal static class ProgramLauncher
         }
 
         return Process.Start(startInfo) ?? throw new InvalidOperationException($"Program '{definition.Name}' could not be started.");
+    }
+
+    /// <summary>Lets a held program run (once its pid is recorded). A program that already exited is left to its supervision loop.</summary>
+    public static void Release(Process process)
+    {
+        try
+        {
+            process.StandardInput.Write("go\n");
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The pipe is broken: the shell is gone, and the supervision loop sees its exit.
+        }
+    }
+
+    /// <summary>
+    /// Whether a process is still the launcher shell of a program: held (its supervisor died before releasing it,
+    /// and it is about to exit) or released and not yet in the program. Either way it has run nothing of the program.
+    /// </summary>
+    public static bool IsLauncher(int processId)
+    {
+        string commandLine;
+        try
+        {
+            commandLine = File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{processId}/cmdline"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        // argv: /bin/sh -c <script> slapos-program …
+        var arguments = commandLine.Split('\0');
+        return arguments.Length > 3 && arguments[1] == "-c" && arguments[2] == RedirectScript && arguments[3] == "slapos-program";
+    }
+
+    /// <summary>Ends a held program that will not be recorded: it has run nothing of the program yet.</summary>
+    public static void Abandon(Process process)
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+        {
+            // Already exited, or gone as we killed it.
+        }
+
+        process.Dispose();
     }
 
     // util-linux lives in /usr/bin on merged-/usr systems, in /bin on older ones.

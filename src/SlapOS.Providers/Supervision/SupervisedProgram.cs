@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -70,13 +72,22 @@ internal sealed class SupervisedProgram : IDisposable
 
     /// <summary>
     /// Takes over the state left by a previous run of the host: a process that is still alive
-    /// (same pid and start time) is adopted as RUNNING; otherwise the program is EXITED.
+    /// (same pid and start time) is adopted as RUNNING; otherwise the program is EXITED. A recorded process
+    /// still in the launcher shell (the previous host died before releasing it) has run nothing of the program:
+    /// it is killed and the program is EXITED, so the next start runs it once.
     /// </summary>
     public void Restore(ProgramStateFile saved)
     {
         lock (sync)
         {
-            if (saved.ProcessId is int pid && saved.StartTicks is long ticks && PosixProcess.IsAlive(pid, ticks))
+            if (saved.ProcessId is int held && saved.StartTicks is long heldTicks && PosixProcess.IsAlive(held, heldTicks) && ProgramLauncher.IsLauncher(held))
+            {
+                PosixProcess.SignalGroupAndLeader(held, PosixProcess.SignalKill);
+                NativeSupervisorLog.HeldDiscarded(logger, group, Definition.Name, held);
+                state = ProgramState.Exited;
+                Persist();
+            }
+            else if (saved.ProcessId is int pid && saved.StartTicks is long ticks && PosixProcess.IsAlive(pid, ticks))
             {
                 current = new RunningProcess(pid, ticks, child: null);
                 startedAt = saved.StartedAt;
@@ -415,24 +426,38 @@ internal sealed class SupervisedProgram : IDisposable
         return ticks >= options.MaxBackoff.Ticks ? options.MaxBackoff : TimeSpan.FromTicks((long)ticks);
     }
 
+    /// <summary>
+    /// Launches the program held, records it (pid and start time, on disk), then lets it run: a host killed at any
+    /// point leaves either a recorded process (adopted by the next run) or a held one that exits on its own, never
+    /// a running process the next run does not know about (which would then run twice).
+    /// </summary>
     private bool LaunchLocked(out Exception error)
     {
         error = null!;
         state = ProgramState.Starting;
+        Process? process = null;
         try
         {
-            var process = ProgramLauncher.Start(Definition);
+            process = ProgramLauncher.Start(Definition);
+            KillPoints.Reach("supervisor.launched", group + ":" + Definition.Name, string.Create(CultureInfo.InvariantCulture, $"pid {process.Id}"));
             var ticks = PosixProcess.ReadStartTicks(process.Id) ?? 0;
             current = new RunningProcess(process.Id, ticks, process);
             startedAt = time.GetUtcNow();
             exitCode = null;
             state = ProgramState.Running;
             Persist();
+            KillPoints.Reach("supervisor.recorded", group + ":" + Definition.Name, string.Create(CultureInfo.InvariantCulture, $"pid {process.Id}"));
+            ProgramLauncher.Release(process);
             NativeSupervisorLog.Started(logger, group, Definition.Name, process.Id);
             return true;
         }
         catch (Exception e) when (e is InvalidOperationException or Win32Exception or IOException or UnauthorizedAccessException)
         {
+            if (process is not null)
+            {
+                ProgramLauncher.Abandon(process);
+            }
+
             error = e;
             current = null;
             state = ProgramState.Fatal;

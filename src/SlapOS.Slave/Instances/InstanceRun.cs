@@ -187,6 +187,7 @@ internal sealed class InstanceRun(
             },
             cancellationToken).ConfigureAwait(false);
         crashes.Deployed(reference, timestamp);
+        KillPoints.Reach("instance.deployed", reference);
 
         progress?.Report(new NodeProgress(Command, reference, "supervising"));
         var programs = ProcessGroupBuilder.Build(reference, partitionPath, user);
@@ -201,6 +202,7 @@ internal sealed class InstanceRun(
             await supervisor.StopGroupAsync(reference, cancellationToken).ConfigureAwait(false);
         }
 
+        KillPoints.Reach("instance.supervised", reference);
         if (managers.Any)
         {
             // After the start: the manager sees the processes to place (in cgroups, on cores).
@@ -225,6 +227,7 @@ internal sealed class InstanceRun(
         }
 
         await master.ReportInstanceStateAsync(layout.ComputerReference, reference, started ? ReportedState.Started : ReportedState.Stopped, null, cancellationToken).ConfigureAwait(false);
+        KillPoints.Reach("instance.reported", reference);
         PartitionTimestamp.Write(partitionPath, timestamp, time.GetUtcNow());
         logger.PartitionDeployed(reference, started ? "started" : "stopped");
         return new NodeItemOutcome(reference, NodeItemStatus.Done, started ? "started" : "stopped");

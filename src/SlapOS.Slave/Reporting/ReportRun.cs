@@ -180,8 +180,10 @@ internal sealed class ReportRun(
 
             await supervisor.StopGroupAsync(reference, cancellationToken).ConfigureAwait(false);
             await supervisor.RemoveGroupAsync(reference, cancellationToken).ConfigureAwait(false);
+            KillPoints.Reach("destroy.stopped", reference);
             await formatter.WipeAsync(layout.ToPartitionLayout(busy), reference, cancellationToken).ConfigureAwait(false);
             PartitionTimestamp.Delete(path);
+            KillPoints.Reach("destroy.wiped", reference);
             crashes.Forget(reference);
             if (managed is not null)
             {

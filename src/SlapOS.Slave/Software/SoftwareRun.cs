@@ -84,6 +84,7 @@ internal sealed class SoftwareRun(
         await managers.BeforeSoftwareAsync(managed, cancellationToken).ConfigureAwait(false);
         await installer.InstallSoftwareAsync(build, cancellationToken).ConfigureAwait(false);
         await managers.AfterSoftwareAsync(managed, cancellationToken).ConfigureAwait(false);
+        KillPoints.Reach("software.installed", url);
         await master.ReportSoftwareInstallationAsync(layout.ComputerReference, url, SoftwareInstallationState.Available, null, cancellationToken).ConfigureAwait(false);
         logger.SoftwareAvailable(url);
         return new NodeItemOutcome(url, NodeItemStatus.Done, "installed");

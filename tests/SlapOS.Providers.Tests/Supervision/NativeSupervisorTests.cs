@@ -119,6 +119,65 @@ public sealed class NativeSupervisorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_launched_program_runs_nothing_until_released_and_exits_when_its_supervisor_goes_away()
+    {
+        var marker = Path.Combine(root, "ran");
+        var definition = Program("web", $"touch {marker}; while :; do sleep 1; done");
+
+        // What a supervisor killed after the launch and before the release leaves: its end of the pipe closes.
+        var launcher = ProgramLauncher.Start(definition);
+        var pid = launcher.Id;
+        Assert.True(ProgramLauncher.IsLauncher(pid));
+        launcher.StandardInput.Close();
+        await launcher.WaitForExitAsync();
+
+        Assert.Equal(125, launcher.ExitCode);
+        Assert.False(File.Exists(marker), "the program ran although it was never released");
+        launcher.Dispose();
+
+        // Released, it runs (and is no longer the launcher shell).
+        using var released = ProgramLauncher.Start(definition);
+        ProgramLauncher.Release(released);
+        await Eventually.UntilAsync(() => Task.FromResult(File.Exists(marker)), "the released program ran");
+        Assert.False(ProgramLauncher.IsLauncher(released.Id));
+        released.Kill(entireProcessTree: true);
+    }
+
+    [Fact]
+    public async Task A_recorded_process_still_held_by_its_launcher_is_killed_and_the_program_started_once()
+    {
+        var group = "slappart-" + Guid.NewGuid().ToString("N")[..12];
+        var directory = Directory.CreateDirectory(Path.Combine(StateDirectory, group)).FullName;
+        var definition = Program("web", "while :; do sleep 1; done");
+
+        // A previous host recorded the process and died before releasing it (the pipe is still open here).
+        using var held = ProgramLauncher.Start(definition);
+        var saved = new ProgramStateFile
+        {
+            Definition = definition,
+            ProcessId = held.Id,
+            StartTicks = PosixProcess.ReadStartTicks(held.Id)!.Value,
+            StartedAt = DateTimeOffset.UtcNow,
+        };
+        await File.WriteAllBytesAsync(Path.Combine(directory, "web.json"), JsonSerializer.SerializeToUtf8Bytes(saved));
+
+        var supervisor = NativeSupervisorFactory.Create(StateDirectory);
+        groups.Add((supervisor, group));
+
+        var status = Assert.Single(await supervisor.GetStatusAsync(group, CancellationToken.None));
+        Assert.Equal(ProgramState.Exited, status.State);
+        await held.WaitForExitAsync();
+        Assert.Equal(128 + 9, held.ExitCode);
+
+        await supervisor.StartGroupAsync(group, CancellationToken.None);
+        status = Assert.Single(await supervisor.GetStatusAsync(group, CancellationToken.None));
+        Assert.Equal(ProgramState.Running, status.State);
+        Assert.NotEqual(held.Id, status.ProcessId);
+        var started = status.ProcessId!.Value;
+        await Eventually.UntilAsync(() => Task.FromResult(!ProgramLauncher.IsLauncher(started)), "the new process was released into the program");
+    }
+
+    [Fact]
     public async Task Program_runs_as_its_user_when_the_host_is_root()
     {
         var supervisor = Track(NativeSupervisorFactory.Create(StateDirectory), out var group);
