@@ -31,4 +31,7 @@ internal static partial class MasterLog
 
     [LoggerMessage(30, LogLevel.Warning, "The store is unreachable: {Path} answered 503 with Retry-After")]
     public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Warning, "The store is unreachable: the revocation of client certificate {SerialNumber} is checked again on each request, which answers 503 until the store answers")]
+    public static partial void RevocationUnknownAtHandshake(ILogger logger, string serialNumber, Exception exception);
 }

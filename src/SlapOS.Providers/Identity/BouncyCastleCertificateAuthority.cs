@@ -203,7 +203,7 @@ internal sealed partial class BouncyCastleCertificateAuthority : ICertificateAut
                 revoked = snapshot;
                 return snapshot.Serials;
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException && revoked is not null)
+            catch (Exception e) when ((e is System.Data.Common.DbException or InvalidOperationException || StoreUnavailability.IsUnavailable(e)) && !cancellationToken.IsCancellationRequested && revoked is not null)
             {
                 // The store is away: keep the last list (the master cannot serve a request without the store anyway)
                 // and try again after one interval, so that handshakes do not each wait for a connection timeout.

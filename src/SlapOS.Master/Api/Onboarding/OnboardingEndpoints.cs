@@ -34,7 +34,7 @@ internal static class OnboardingEndpoints
         endpoints.MapPost(PersonRegisterPath, Outage.StoreOutage.Wrap(JsonApiPipeline.Create(PersonRegisterPath, PersonRegisterAsync)));
 
         // Public: a newcomer checks the master's TLS certificate against it (and its pinned hash) before sending a token.
-        endpoints.MapGet(CaCertificatePath, async context =>
+        endpoints.MapGet(CaCertificatePath, Outage.StoreOutage.Wrap(async context =>
         {
             if (context.RequestServices.GetService<ICertificateAuthority>() is not { } authority)
             {
@@ -45,11 +45,11 @@ internal static class OnboardingEndpoints
 
             context.Response.ContentType = "application/x-pem-file";
             await context.Response.WriteAsync(await authority.GetCaCertificatePemAsync(context.RequestAborted), context.RequestAborted);
-        });
+        }));
 
         // Public and signed: anyone may fetch it, nobody can forge it. Re-signed when older than the revocation refresh
         // interval, so it lists a revocation made on any master within that bound; clients fetch it again by nextUpdate.
-        endpoints.MapGet(RevocationListPath, async context =>
+        endpoints.MapGet(RevocationListPath, Outage.StoreOutage.Wrap(async context =>
         {
             if (context.RequestServices.GetService<ICertificateAuthority>() is not { } authority)
             {
@@ -62,7 +62,7 @@ internal static class OnboardingEndpoints
             context.Response.ContentType = "application/pkix-crl";
             context.Response.Headers.CacheControl = "no-cache";
             await context.Response.Body.WriteAsync(crl, context.RequestAborted);
-        });
+        }));
     }
 
     private static async Task<object> ComputerTokenAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,10 +7,10 @@ using SlapOS.Master.Telemetry;
 namespace SlapOS.Master.Api.Outage;
 
 /// <summary>
-/// The one rule for a lost store: when the database cannot be reached (connection refused or lost, no primary,
-/// a transient error, SQLite busy or locked, a timeout), every SlapOS endpoint answers 503 with
-/// <c>Retry-After</c> and a clear error, never a bare 500; the next request simply tries the store again, so
-/// the master recovers without a restart. Every endpoint goes through <see cref="Wrap"/>.
+/// The one answer to a lost store: when the database cannot answer now (<see cref="StoreUnavailability"/> says which
+/// failures those are), every SlapOS endpoint answers 503 with <c>Retry-After</c> and a clear error, never a bare 500
+/// nor a refusal; the next request simply tries the store again, so the master recovers without a restart. Every
+/// endpoint goes through <see cref="Wrap"/>, the identity gate (certificate and revocation checks) included.
 /// </summary>
 internal static class StoreOutage
 {
@@ -21,9 +19,6 @@ internal static class StoreOutage
 
     /// <summary>The error's <c>type</c> in JSON answers.</summary>
     public const string ErrorType = "store-unavailable";
-
-    /// <summary>Npgsql's message when a multi-host data source tried no host (each recently down or a standby).</summary>
-    private const string NpgsqlNoSuitableHost = "No suitable host was found";
 
     private const string Message = "The SlapOS master's database is unreachable for now; nothing was changed by this request unless it was acknowledged before. Retry later.";
 
@@ -39,7 +34,7 @@ internal static class StoreOutage
             // Federation: the external master a request goes to is down. Same answer, its own reason and delay.
             await WriteAsync(context, ExternalMasterErrorType, e.Message, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
         }
-        catch (Exception e) when (IsStoreLost(e) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (StoreUnavailability.IsUnavailable(e) && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SlapOS.Master.StoreOutage");
             if (logger is not null)
@@ -53,35 +48,6 @@ internal static class StoreOutage
 
     /// <summary>The error's <c>type</c> in JSON answers when an external master cannot be reached (federation).</summary>
     public const string ExternalMasterErrorType = "external-master-unavailable";
-
-    /// <summary>Whether <paramref name="exception"/> (or what caused it) says the store cannot be reached now.</summary>
-    public static bool IsStoreLost(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case SocketException or TimeoutException:
-                    return true;
-                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), without a reference to its client library.
-                case DbException db when db.GetType().Name == "SqliteException":
-                    return db.ErrorCode is 5 or 6;
-                // Npgsql and SqlClient say which of their errors are transient: lost connections, no primary,
-                // a server shutting down or starting, deadlock victims beyond the store's own retries.
-                case DbException { IsTransient: true }:
-                    return true;
-                // Npgsql with several hosts, when it recently found each one down or not the primary (Host Recheck
-                // Seconds) and so tried none: a failover under way, not marked transient (found by ReplicatedFailoverTests).
-                case DbException db when db.GetType().Name == "NpgsqlException" && db.InnerException is null
-                    && db.Message.StartsWith(NpgsqlNoSuitableHost, StringComparison.Ordinal):
-                    return true;
-                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsStoreLost):
-                    return true;
-            }
-        }
-
-        return false;
-    }
 
     private static async Task WriteAsync(HttpContext context, string type, string message, int retryAfterSeconds)
     {

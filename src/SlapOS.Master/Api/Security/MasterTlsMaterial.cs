@@ -1,5 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SlapOS.Master.Telemetry;
 
 namespace SlapOS.Master.Api.Security;
 
@@ -11,14 +14,16 @@ internal sealed class MasterTlsMaterial : IDisposable
 {
     private readonly ICertificateAuthority authority;
     private readonly SlapOSMasterOptions options;
+    private readonly ILogger logger;
     private readonly Lazy<X509Certificate2> serverCertificate;
     private readonly Lazy<X509Certificate2> caCertificate;
 
     /// <summary>Creates the material; certificates are obtained from the authority on first use.</summary>
-    public MasterTlsMaterial(ICertificateAuthority authority, IOptions<SlapOSMasterOptions> options)
+    public MasterTlsMaterial(ICertificateAuthority authority, IOptions<SlapOSMasterOptions> options, ILogger<MasterTlsMaterial>? logger = null)
     {
         this.authority = authority;
         this.options = options.Value;
+        this.logger = logger ?? NullLogger<MasterTlsMaterial>.Instance;
         caCertificate = new(() => X509Certificate2.CreateFromPem(authority.GetCaCertificatePemAsync(default).GetAwaiter().GetResult()));
         serverCertificate = new(IssueServerCertificate);
     }
@@ -29,7 +34,12 @@ internal sealed class MasterTlsMaterial : IDisposable
     /// <summary>The CA certificate clients must trust.</summary>
     public X509Certificate2 CaCertificate => caCertificate.Value;
 
-    /// <summary>Whether a client certificate may connect: issued by this CA, in its validity period, not revoked.</summary>
+    /// <summary>
+    /// Whether a client certificate may connect: issued by this CA, in its validity period, not revoked. When the store
+    /// cannot say whether it is revoked (<see cref="StoreUnavailability"/>), a certificate of this CA is let through: the
+    /// identity gate asks again on every request and answers 503 with Retry-After until the store answers, where refusing
+    /// the handshake would look like a refused certificate to the client.
+    /// </summary>
     public bool IsAcceptedClient(X509Certificate2? certificate)
     {
         if (certificate is null)
@@ -47,8 +57,16 @@ internal sealed class MasterTlsMaterial : IDisposable
             return false;
         }
 
-        var revoked = authority.IsRevokedAsync(certificate.SerialNumber, default);
-        return !(revoked.IsCompleted ? revoked.Result : revoked.AsTask().GetAwaiter().GetResult());
+        try
+        {
+            var revoked = authority.IsRevokedAsync(certificate.SerialNumber, default);
+            return !(revoked.IsCompleted ? revoked.Result : revoked.AsTask().GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (StoreUnavailability.IsUnavailable(e))
+        {
+            MasterLog.RevocationUnknownAtHandshake(logger, certificate.SerialNumber, e);
+            return true;
+        }
     }
 
     /// <inheritdoc />
