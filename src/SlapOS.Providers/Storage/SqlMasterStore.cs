@@ -219,10 +219,20 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         }, cancellationToken);
 
     public Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) =>
+        WriteChangingAsync(async (c, tx, changes) =>
         {
             OnCandidatesChanged(null, 0);
-            return c.ExecuteAsync(Command("supply.report", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire(), Error = errorMessage, At = StoreWords.Micros(at) }, tx, cancellationToken));
+            // A report of a release never supplied adds it to the node's software list, and one of a release removed
+            // takes it off: the list's ETag follows the stamp, so both move it (other reports leave the list alone).
+            var supplies = await c.QueryAsync<SupplyRow>(Command("supply.list", new { Computer = computerReference }, tx, cancellationToken)).ConfigureAwait(false);
+            var listChanges = state == SoftwareInstallationState.Destroyed || !supplies.Any(s => s.SoftwareReleaseUrl == softwareReleaseUrl);
+            var reported = await c.ExecuteAsync(Command("supply.report", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire(), Error = errorMessage, At = StoreWords.Micros(at) }, tx, cancellationToken)).ConfigureAwait(false);
+            if (listChanges)
+            {
+                await BumpAsync(c, tx, changes, computerReference, cancellationToken).ConfigureAwait(false);
+            }
+
+            return reported;
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SoftwareInstallation>> ListSoftwareInstallationsAsync(string computerReference, CancellationToken cancellationToken)
