@@ -50,7 +50,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         ReadCounter is { } counter ? new CountingDbConnection(connection, counter, ownsInner: false) : connection;
 
     /// <summary>How many times <see cref="WriteRetryingAsync"/> runs a unit of work the server rolled back whole.</summary>
-    private const int MaxWriteAttempts = 5;
+    protected const int MaxWriteAttempts = 5;
 
     /// <summary>Runs <paramref name="work"/> in one write transaction, committed when it returns, rolled back when it throws.</summary>
     protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken);
@@ -303,7 +303,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         return [.. rows.Select(r => r.ToCapacity())];
     }
 
-    public async Task<SoftwareInstance?> TryReservePartitionAsync(string computerReference, SoftwareInstance instance, CancellationToken cancellationToken)
+    public virtual async Task<SoftwareInstance?> TryReservePartitionAsync(string computerReference, SoftwareInstance instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         try
@@ -422,7 +422,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         }
     }
 
-    private static SlapException DuplicateTitle(SoftwareInstance instance, Exception inner) =>
+    protected static SlapException DuplicateTitle(SoftwareInstance instance, Exception inner) =>
         new(SlapErrorKind.Conflict, $"requester '{instance.RequesterReference}' already has an instance titled '{instance.Title}'", inner);
 
     protected CommandDefinition Command(string keyOrSql, object? args, DbTransaction? tx, CancellationToken cancellationToken) =>
