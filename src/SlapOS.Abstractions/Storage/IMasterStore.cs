@@ -133,7 +133,7 @@ public interface IMasterStore
     /// <summary>
     /// The computer's change stamp: it moves, in the same transaction, with every change its node must apply
     /// (a supply, an allocation, an instance whose timestamp moved, a root whose state changes its tree's, a
-    /// partition freed). Compare stamps for equality only; 0 when the computer is unknown or never changed.
+    /// partition freed, a release reported destroyed or reported without a supply — either changes the node's software list). Compare stamps for equality only; 0 when the computer is unknown or never changed.
     /// </summary>
     Task<long> GetChangeStampAsync(string computerReference, CancellationToken cancellationToken);
 

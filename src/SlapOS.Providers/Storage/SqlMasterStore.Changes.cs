@@ -100,16 +100,22 @@ internal abstract partial class SqlMasterStore
             changes = new(StringComparer.Ordinal);
             return work(c, tx, changes);
         }, cancellationToken).ConfigureAwait(false);
+        SignalCommitted(changes);
+        return result;
+    }
+
+    /// <summary>Tells this process's listeners that the stamps of <paramref name="computers"/> moved in a committed write.</summary>
+    protected void SignalCommitted(IEnumerable<string> computers)
+    {
+        ArgumentNullException.ThrowIfNull(computers);
         var listeners = _listeners;
-        foreach (var computer in changes)
+        foreach (var computer in computers)
         {
             foreach (var listener in listeners)
             {
                 listener(computer);
             }
         }
-
-        return result;
     }
 
     /// <summary>Moves a computer's change stamp inside the current transaction.</summary>

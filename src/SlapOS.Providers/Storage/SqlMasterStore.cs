@@ -50,7 +50,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         ReadCounter is { } counter ? new CountingDbConnection(connection, counter, ownsInner: false) : connection;
 
     /// <summary>How many times <see cref="WriteRetryingAsync"/> runs a unit of work the server rolled back whole.</summary>
-    private const int MaxWriteAttempts = 5;
+    protected const int MaxWriteAttempts = 5;
 
     /// <summary>Runs <paramref name="work"/> in one write transaction, committed when it returns, rolled back when it throws.</summary>
     protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken);
@@ -219,10 +219,20 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         }, cancellationToken);
 
     public Task ReportSoftwareInstallationAsync(string computerReference, string softwareReleaseUrl, SoftwareInstallationState state, string? errorMessage, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WriteAsync((c, tx) =>
+        WriteChangingAsync(async (c, tx, changes) =>
         {
             OnCandidatesChanged(null, 0);
-            return c.ExecuteAsync(Command("supply.report", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire(), Error = errorMessage, At = StoreWords.Micros(at) }, tx, cancellationToken));
+            // A report of a release never supplied adds it to the node's software list, and one of a release removed
+            // takes it off: the list's ETag follows the stamp, so both move it (other reports leave the list alone).
+            var supplies = await c.QueryAsync<SupplyRow>(Command("supply.list", new { Computer = computerReference }, tx, cancellationToken)).ConfigureAwait(false);
+            var listChanges = state == SoftwareInstallationState.Destroyed || !supplies.Any(s => s.SoftwareReleaseUrl == softwareReleaseUrl);
+            var reported = await c.ExecuteAsync(Command("supply.report", new { Computer = computerReference, Url = softwareReleaseUrl, State = state.ToWire(), Error = errorMessage, At = StoreWords.Micros(at) }, tx, cancellationToken)).ConfigureAwait(false);
+            if (listChanges)
+            {
+                await BumpAsync(c, tx, changes, computerReference, cancellationToken).ConfigureAwait(false);
+            }
+
+            return reported;
         }, cancellationToken);
 
     public async Task<IReadOnlyList<SoftwareInstallation>> ListSoftwareInstallationsAsync(string computerReference, CancellationToken cancellationToken)
@@ -293,7 +303,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         return [.. rows.Select(r => r.ToCapacity())];
     }
 
-    public async Task<SoftwareInstance?> TryReservePartitionAsync(string computerReference, SoftwareInstance instance, CancellationToken cancellationToken)
+    public virtual async Task<SoftwareInstance?> TryReservePartitionAsync(string computerReference, SoftwareInstance instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         try
@@ -412,7 +422,7 @@ internal abstract partial class SqlMasterStore : IMasterStore, IIdentityStore, I
         }
     }
 
-    private static SlapException DuplicateTitle(SoftwareInstance instance, Exception inner) =>
+    protected static SlapException DuplicateTitle(SoftwareInstance instance, Exception inner) =>
         new(SlapErrorKind.Conflict, $"requester '{instance.RequesterReference}' already has an instance titled '{instance.Title}'", inner);
 
     protected CommandDefinition Command(string keyOrSql, object? args, DbTransaction? tx, CancellationToken cancellationToken) =>

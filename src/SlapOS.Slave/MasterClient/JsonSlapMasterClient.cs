@@ -33,6 +33,13 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
     /// <summary>The change stamp each computer's last long-poll answered: the next call asks for anything newer.</summary>
     private readonly ConcurrentDictionary<string, long> _changeStamps = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The last full answer (and its <c>ETag</c>) of each list a node polls about its computer, by endpoint and
+    /// computer: the next poll sends <c>If-None-Match</c> and reads this answer again on a <c>304</c>. A master that
+    /// sends no tag (a real SlapOS master) leaves it empty.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Endpoint, string Computer), (string Tag, string Text)> _polledLists = new();
+
     /// <summary>Creates the client over <paramref name="http"/> (its base address is the master URL).</summary>
     public JsonSlapMasterClient(HttpClient http, IOptions<SlapOSSlaveOptions> options, ILogger<JsonSlapMasterClient>? logger = null, IOptions<SlapMasterClientOptions>? clientOptions = null)
     {
@@ -49,7 +56,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         ArgumentException.ThrowIfNullOrEmpty(computerReference);
         var computer = new JsonObject { ["computer_guid"] = computerReference };
 
-        using var installationsAnswer = await CallAsync("slapos.allDocs.v0.compute_node_software_installation_list", computer, cancellationToken);
+        using var installationsAnswer = await CallAsync("slapos.allDocs.v0.compute_node_software_installation_list", computer, cancellationToken, pollOf: computerReference);
         var installations = ResultList(installationsAnswer)
             .Select(item => new SoftwareInstallation
             {
@@ -59,7 +66,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             })
             .ToList();
 
-        using var instancesAnswer = await CallAsync("slapos.allDocs.v0.compute_node_instance_list", computer, cancellationToken);
+        using var instancesAnswer = await CallAsync("slapos.allDocs.v0.compute_node_instance_list", computer, cancellationToken, pollOf: computerReference);
         var listed = ResultList(instancesAnswer)
             .Select(item => (Guid: RequireString(item, "instance_guid"), Partition: OptionalString(item, "compute_partition_id")))
             .Where(item => !string.IsNullOrEmpty(item.Partition))
@@ -373,7 +380,7 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             return guid;
         }
 
-        using var answer = await CallAsync("slapos.allDocs.v0.compute_node_instance_list", new JsonObject { ["computer_guid"] = computer }, cancellationToken);
+        using var answer = await CallAsync("slapos.allDocs.v0.compute_node_instance_list", new JsonObject { ["computer_guid"] = computer }, cancellationToken, pollOf: computer);
         foreach (var item in ResultList(answer))
         {
             if (OptionalString(item, "compute_partition_id") is { } p)
@@ -387,13 +394,25 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             : throw new SlapNotFoundException("instance of partition", computer + "/" + partition);
     }
 
-    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false, StrongBox<HttpResponseHeaders?>? headers = null)
+    /// <summary>
+    /// Calls <paramref name="endpoint"/>. With <paramref name="pollOf"/> (the computer a polled list is about), the
+    /// answer is kept with its <c>ETag</c>, the next call sends <c>If-None-Match</c>, and a <c>304</c> reads the kept
+    /// answer again.
+    /// </summary>
+    private async Task<JsonDocument> CallAsync(string endpoint, JsonObject body, CancellationToken cancellationToken, bool isRequest = false, StrongBox<HttpResponseHeaders?>? headers = null, string? pollOf = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, Json.MediaType!),
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        string? keptText = null;
+        if (pollOf is not null && _polledLists.TryGetValue((endpoint, pollOf), out var kept))
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", kept.Tag);
+            keptText = kept.Text;
+        }
+
         using var response = await MasterHttp.SendAsync(_http, request, cancellationToken);
         MasterClientLog.Answered(_logger, Api, endpoint, (int)response.StatusCode);
         if (headers is not null)
@@ -401,6 +420,10 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             headers.Value = response.Headers;
         }
 
+        if (keptText is not null && response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return JsonDocument.Parse(keptText, ReadOptions);
+        }
 
         var text = await MasterHttp.ReadTextAsync(response, _maxAnswerBytes, cancellationToken);
         JsonDocument? document = null;
@@ -419,6 +442,11 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
 
         if (MasterHttp.IsSuccess(response.StatusCode))
         {
+            if (pollOf is not null && response.Headers.ETag is { } tag)
+            {
+                _polledLists[(endpoint, pollOf)] = (tag.ToString(), text);
+            }
+
             return document!;
         }
 

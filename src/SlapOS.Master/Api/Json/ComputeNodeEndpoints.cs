@@ -45,6 +45,11 @@ internal static class ComputeNodeEndpoints
     public static async Task<object> ListSoftwareInstallationsAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        if (await ComputerEntityTag.NotModifiedAsync(context, master, computer, ComputerEntityTag.SoftwareInstallations, cancellationToken))
+        {
+            return JsonApiNotModified.Instance;
+        }
+
         var installations = await master.ListSoftwareInstallationsAsync(computer, cancellationToken);
         // A release the node reported removed is gone, as in the node's XML view (SlapOS deletes the supply then).
         return JsonDocuments.ResultList(installations.Where(i => !(i.RequestedState == SupplyState.Destroyed && i.ReportedState == SoftwareInstallationState.Destroyed)).Select(i => new Dictionary<string, object?>
@@ -57,6 +62,11 @@ internal static class ComputeNodeEndpoints
     public static async Task<object> ListInstancesAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
+        if (await ComputerEntityTag.NotModifiedAsync(context, master, computer, ComputerEntityTag.Instances, cancellationToken))
+        {
+            return JsonApiNotModified.Instance;
+        }
+
         var instances = new List<object>();
         await foreach (var instance in master.ListInstancesAsync(new InstanceQuery { ComputerReference = computer, Shared = false }, cancellationToken))
         {

@@ -74,6 +74,12 @@ internal static class JsonApiPipeline
                     return;
                 }
 
+                if (result is JsonApiNotModified)
+                {
+                    context.Response.StatusCode = StatusCodes.Status304NotModified;
+                    return;
+                }
+
                 await JsonApiResponses.WriteAsync(context, result);
             }
         };

@@ -112,6 +112,34 @@ WITH f AS (
 UPDATE f SET state = N'busy', instance_reference = @Instance, version = version + 1
 OUTPUT inserted.reference;
 
+-- name: allocation.reserve
+-- PostgreSQL's one-statement allocation (see its queries.sql), kept here for key parity: this store reserves with
+-- computer.take-free, partition.reserve and instance.insert in its write transaction. The same steps as one batch,
+-- to run inside a write transaction; no row back means nothing was reserved and the transaction must roll back.
+DECLARE @Partition NVARCHAR(255);
+UPDATE computers SET free_partitions = free_partitions - 1
+WHERE reference = @ComputerReference AND free_partitions > 0 AND allocation_open = 1;
+IF @@ROWCOUNT > 0
+BEGIN
+    UPDATE change_sequence SET value = value + 1 WHERE id = 1;
+    UPDATE computers SET change_stamp = (SELECT value FROM change_sequence WHERE id = 1) WHERE reference = @ComputerReference;
+    WITH f AS (
+        SELECT TOP (1) reference, state, instance_reference, version
+        FROM partitions WITH (UPDLOCK, READPAST, ROWLOCK)
+        WHERE computer_reference = @ComputerReference AND state = N'free'
+        ORDER BY reference
+    )
+    UPDATE f SET state = N'busy', instance_reference = @Reference, version = version + 1, @Partition = reference;
+    IF @Partition IS NOT NULL
+        INSERT INTO instances (reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
+               requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
+               timestamp_us, reported_state, error_message, reported_at, version, trace_parent)
+        OUTPUT inserted.partition_reference
+        VALUES (@Reference, @Title, @RequesterReference, @RootReference, @SoftwareReleaseUrl, @SoftwareType, @Parameters, @Sla,
+               @RequestedState, @Shared, @ComputerReference, @Partition, NULL, @ConnectionParameters,
+               @TimestampUs, @ReportedState, @ErrorMessage, @ReportedAt, 0, @TraceParent);
+END
+
 -- name: partition.free
 UPDATE partitions SET state = N'free', instance_reference = NULL, version = version + 1
 WHERE computer_reference = @Computer AND reference = @Reference AND instance_reference = @Instance

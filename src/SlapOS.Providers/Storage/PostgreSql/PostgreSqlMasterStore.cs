@@ -1,11 +1,13 @@
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 
 namespace SlapOS.Providers.Storage.PostgreSql;
 
 /// <summary>
-/// The master store on PostgreSQL: several master processes may share one database. Partitions are
-/// taken with <c>FOR UPDATE SKIP LOCKED</c> behind a conditional update of the computer's free count;
+/// The master store on PostgreSQL: several master processes may share one database. A partition is
+/// taken in one statement (<c>allocation.reserve</c>, one round trip): <c>FOR UPDATE SKIP LOCKED</c> on the
+/// partition, then a conditional update of the computer's free count;
 /// migrations run under an advisory lock. Change stamps travel between masters by <c>NOTIFY</c>, sent in the
 /// changing transaction and delivered at its commit, to one <c>LISTEN</c> connection per master.
 /// </summary>
@@ -65,7 +67,50 @@ internal sealed class PostgreSqlMasterStore(string connectionString, TimeProvide
     }
 
     protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        WriteRetryingAsync(work, e => e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }, cancellationToken);
+        WriteRetryingAsync(work, RolledBackWhole, cancellationToken);
+
+    /// <summary>
+    /// One round trip: <c>allocation.reserve</c> picks a free partition, takes the computer's free count, moves its
+    /// change stamp (and notifies), marks the partition busy and inserts the instance in one statement, committed on
+    /// its own; no row back is a lost race with nothing written. A deadlock victim (a format of the same computer
+    /// at the same moment) runs again, as a write transaction would.
+    /// </summary>
+    public override async Task<SoftwareInstance?> TryReservePartitionAsync(string computerReference, SoftwareInstance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var row = InstanceRow.From(instance with { ComputerReference = computerReference, PartitionReference = null, HostInstanceReference = null, Version = 0 });
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                string? partition;
+                await using (var c = await OpenAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    partition = await c.QueryFirstOrDefaultAsync<string>(Command("allocation.reserve", row, null, cancellationToken)).ConfigureAwait(false);
+                }
+
+                if (partition is null)
+                {
+                    return null;
+                }
+
+                // The statement moved the stamp and notified other masters: only this process's listeners are left.
+                SignalCommitted([computerReference]);
+                return instance with { ComputerReference = computerReference, PartitionReference = partition, HostInstanceReference = null, Version = 0 };
+            }
+            catch (PostgresException e) when (attempt < MaxWriteAttempts && RolledBackWhole(e))
+            {
+                // Rolled back whole: safe to run again.
+            }
+            catch (PostgresException e) when (IsUniqueViolation(e))
+            {
+                throw DuplicateTitle(instance, e);
+            }
+        }
+    }
+
+    private static bool RolledBackWhole(DbException e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     /// <summary>The store runs the same few statements all the time: let Npgsql prepare them on the server unless told otherwise.</summary>
     private static string WithAutoPrepare(string connectionString)

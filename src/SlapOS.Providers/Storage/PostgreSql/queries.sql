@@ -42,6 +42,7 @@ UPDATE computers SET
 WHERE reference = @Reference
 
 -- name: computer.take-free
+-- (The store reserves with allocation.reserve on PostgreSQL; this and partition.reserve are the other dialects' steps.)
 -- Also moves the computer's change stamp and notifies: the allocation needs no separate change.bump.
 UPDATE computers SET free_partitions = free_partitions - 1, change_stamp = nextval('computer_change_stamps')
 WHERE reference = @Computer AND free_partitions > 0 AND allocation_open = 1
@@ -86,6 +87,39 @@ FROM (SELECT computer_reference, reference FROM partitions
       ORDER BY reference LIMIT 1 FOR UPDATE SKIP LOCKED) AS f
 WHERE p.computer_reference = f.computer_reference AND p.reference = f.reference
 RETURNING p.reference
+
+-- name: allocation.reserve
+-- A whole allocation in one statement, run on its own (autocommit: one round trip). The first free partition
+-- nobody else holds is locked (SKIP LOCKED; a row another taker changed meanwhile is re-checked on its newest
+-- version and skipped), then the computer's free count is taken (its row lock serializes takers of one computer;
+-- the count and allocation_open are re-checked on the newest row) and its change stamp moved, then the partition
+-- is marked busy and the instance inserted. Each step reads the one before, so all of them happen or none:
+-- no row back is a lost race, with nothing written. A partition is locked before its computer here (SKIP LOCKED
+-- never waits on a partition, so only a format of the same computer can meet it in a deadlock, which the server
+-- breaks and the store retries).
+WITH picked AS (
+    SELECT computer_reference, reference FROM partitions
+    WHERE computer_reference = @ComputerReference AND state = 'free'
+    ORDER BY reference LIMIT 1 FOR UPDATE SKIP LOCKED
+), taken AS (
+    UPDATE computers AS c SET free_partitions = c.free_partitions - 1, change_stamp = nextval('computer_change_stamps')
+    FROM picked
+    WHERE c.reference = picked.computer_reference AND c.free_partitions > 0 AND c.allocation_open = 1
+    RETURNING c.reference, pg_notify('slapos_computer_changes', c.reference)
+), reserved AS (
+    UPDATE partitions AS p SET state = 'busy', instance_reference = @Reference, version = p.version + 1
+    FROM picked JOIN taken ON taken.reference = picked.computer_reference
+    WHERE p.computer_reference = picked.computer_reference AND p.reference = picked.reference
+    RETURNING p.computer_reference, p.reference
+)
+INSERT INTO instances (reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
+       requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
+       timestamp_us, reported_state, error_message, reported_at, version, trace_parent)
+SELECT @Reference, @Title, @RequesterReference, @RootReference, @SoftwareReleaseUrl, @SoftwareType, @Parameters, @Sla,
+       @RequestedState, @Shared, reserved.computer_reference, reserved.reference, NULL, @ConnectionParameters,
+       @TimestampUs, @ReportedState, @ErrorMessage, @ReportedAt, 0, @TraceParent
+FROM reserved
+RETURNING partition_reference
 
 -- name: partition.free
 UPDATE partitions SET state = 'free', instance_reference = NULL, version = version + 1

@@ -84,6 +84,26 @@ WHERE computer_reference = @Computer AND state = 'free'
   AND reference = (SELECT reference FROM partitions WHERE computer_reference = @Computer AND state = 'free' ORDER BY reference LIMIT 1)
 RETURNING reference
 
+-- name: allocation.reserve
+-- PostgreSQL's one-statement allocation (see its queries.sql), kept here for key parity: this store reserves with
+-- computer.take-free, partition.reserve and instance.insert in its write transaction. The same steps as one
+-- script, to run inside a write transaction (each step runs only if the one before changed a row); no row back
+-- means nothing was reserved and the transaction must roll back.
+UPDATE computers SET free_partitions = free_partitions - 1, change_stamp = (SELECT MAX(change_stamp) FROM computers) + 1
+WHERE reference = @ComputerReference AND free_partitions > 0 AND allocation_open = 1;
+UPDATE partitions SET state = 'busy', instance_reference = @Reference, version = version + 1
+WHERE changes() > 0 AND computer_reference = @ComputerReference
+  AND reference = (SELECT reference FROM partitions WHERE computer_reference = @ComputerReference AND state = 'free' ORDER BY reference LIMIT 1);
+INSERT INTO instances (reference, title, requester_reference, root_reference, software_release_url, software_type, parameters, sla,
+       requested_state, shared, computer_reference, partition_reference, host_instance_reference, connection_parameters,
+       timestamp_us, reported_state, error_message, reported_at, version, trace_parent)
+SELECT @Reference, @Title, @RequesterReference, @RootReference, @SoftwareReleaseUrl, @SoftwareType, @Parameters, @Sla,
+       @RequestedState, @Shared, computer_reference, reference, NULL, @ConnectionParameters,
+       @TimestampUs, @ReportedState, @ErrorMessage, @ReportedAt, 0, @TraceParent
+FROM partitions
+WHERE changes() > 0 AND computer_reference = @ComputerReference AND instance_reference = @Reference AND state = 'busy'
+RETURNING partition_reference;
+
 -- name: partition.free
 UPDATE partitions SET state = 'free', instance_reference = NULL, version = version + 1
 WHERE computer_reference = @Computer AND reference = @Reference AND instance_reference = @Instance
