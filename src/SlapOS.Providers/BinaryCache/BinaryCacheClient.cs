@@ -4,6 +4,9 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace SlapOS.Providers.BinaryCache;
 
@@ -11,6 +14,9 @@ namespace SlapOS.Providers.BinaryCache;
 /// The HTTP side of slapos.libnetworkcache: <c>GET dir/&lt;key&gt;</c> for the entry list, <c>GET cache/&lt;sha512&gt;</c>
 /// checked against its SHA-512 while it streams, <c>POST cache</c> answering 201 and the SHA-512, <c>PUT dir/&lt;key&gt;</c>
 /// with <c>[entry, signature]</c> answering 201. Credentials in a URL (<c>user:password@</c>) become basic authentication.
+/// Every request is retried on a transient failure (no connection, 5xx, 408, 429) with exponential back-off, never on
+/// another 4xx: uploads are content-addressed (<c>POST</c> of the same bytes stores them once) and the same entry is
+/// kept once per key, so sending again is safe.
 /// </summary>
 internal sealed class BinaryCacheClient : IDisposable
 {
@@ -18,11 +24,11 @@ internal sealed class BinaryCacheClient : IDisposable
     private readonly HttpClient _cache;
     private readonly HttpClient _dir;
 
-    public BinaryCacheClient(BinaryCacheClientOptions options)
+    public BinaryCacheClient(BinaryCacheClientOptions options, ILogger logger)
     {
         _options = options;
-        _cache = CreateHttpClient(options.ShacacheCertFile, options.ShacacheKeyFile, options.ShacacheCaFile, options.ConnectTimeout);
-        _dir = CreateHttpClient(options.ShadirCertFile, options.ShadirKeyFile, options.ShadirCaFile, options.ConnectTimeout);
+        _cache = CreateHttpClient(options.ShacacheCertFile, options.ShacacheKeyFile, options.ShacacheCaFile, options, logger);
+        _dir = CreateHttpClient(options.ShadirCertFile, options.ShadirKeyFile, options.ShadirCaFile, options, logger);
     }
 
     /// <summary>The entries under <paramref name="key"/>, empty when the directory has none (404).</summary>
@@ -158,9 +164,9 @@ internal sealed class BinaryCacheClient : IDisposable
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
-    private static HttpClient CreateHttpClient(string? certFile, string? keyFile, string? caFile, TimeSpan connectTimeout)
+    private static HttpClient CreateHttpClient(string? certFile, string? keyFile, string? caFile, BinaryCacheClientOptions options, ILogger logger)
     {
-        var handler = new SocketsHttpHandler { ConnectTimeout = connectTimeout, AutomaticDecompression = DecompressionMethods.None };
+        var handler = new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout, AutomaticDecompression = DecompressionMethods.None };
         if (!string.IsNullOrWhiteSpace(certFile))
         {
             var certificate = X509Certificate2.CreateFromPemFile(certFile, string.IsNullOrWhiteSpace(keyFile) ? null : keyFile);
@@ -186,7 +192,33 @@ internal sealed class BinaryCacheClient : IDisposable
             };
         }
 
-        // Transfers of big releases take long; the connect timeout and the caller's token bound them.
-        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        // Transfers of big releases take long; the connect timeout and the caller's token bound them (no attempt timeout).
+        return new HttpClient(new ResilienceHandler(Retries(options, logger)) { InnerHandler = handler }, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Retries on transient failures only: a 4xx other than 408 and 429 is the cache's answer (refused, unknown), not a fault.</summary>
+    private static ResiliencePipeline<HttpResponseMessage> Retries(BinaryCacheClientOptions options, ILogger logger)
+    {
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                OnRetry = args =>
+                {
+                    var request = args.Context.GetRequestMessage();
+                    var reason = args.Outcome.Exception?.Message ?? $"HTTP {(int?)args.Outcome.Result?.StatusCode}";
+                    BinaryCacheLog.Retrying(logger, request?.Method.Method ?? "?", request?.RequestUri?.ToString() ?? "?", args.AttemptNumber + 1, reason);
+                    return default;
+                },
+            });
+        }
+
+        return pipeline.Build();
     }
 }

@@ -68,6 +68,15 @@ public sealed class BinaryCacheClientOptions
     /// <summary>How long connecting to the cache may take (libnetworkcache: 60 s). Transfers themselves are not limited.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How many times a request to the cache is sent again after a transient failure (no connection, HTTP 5xx, 408,
+    /// 429); never after another 4xx. 0 disables retries (libnetworkcache does not retry).
+    /// </summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The delay before the first retry, doubled (with jitter) for each next one.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Whether downloading is configured.</summary>
     internal bool CanDownload => !string.IsNullOrWhiteSpace(DownloadBinaryCacheUrl) && !string.IsNullOrWhiteSpace(DownloadBinaryDirUrl);
 

@@ -47,6 +47,16 @@ internal sealed class BinaryCacheClientOptionsValidator : IValidateOptions<Binar
             failures.Add($"{S}:ConnectTimeout must be positive.");
         }
 
+        if (options.MaxRetries is < 0 or > 10)
+        {
+            failures.Add($"{S}:MaxRetries must be between 0 and 10 (got {options.MaxRetries}).");
+        }
+
+        if (options.RetryDelay <= TimeSpan.Zero || options.RetryDelay > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{S}:RetryDelay must be positive and at most 5 minutes (got {options.RetryDelay}).");
+        }
+
         if (options.OperatingSystem.Count is not (0 or 3))
         {
             failures.Add($"{S}:OperatingSystem must be empty (detected) or [name, version, codename].");

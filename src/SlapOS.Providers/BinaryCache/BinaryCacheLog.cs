@@ -33,4 +33,7 @@ internal static partial class BinaryCacheLog
 
     [LoggerMessage(EventId = 9210, Level = LogLevel.Warning, Message = "Ignored a binary cache entry for {SoftwareReleaseUrl} that is not a software entry: {Reason}")]
     public static partial void MalformedEntry(ILogger logger, string softwareReleaseUrl, string reason);
+
+    [LoggerMessage(EventId = 9211, Level = LogLevel.Warning, Message = "The binary cache failed {Method} {Url} ({Reason}); retry {Retry}")]
+    public static partial void Retrying(ILogger logger, string method, string url, int retry, string reason);
 }

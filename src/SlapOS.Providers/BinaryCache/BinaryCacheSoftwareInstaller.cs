@@ -29,7 +29,7 @@ internal sealed class BinaryCacheSoftwareInstaller : ISoftwareInstaller, IDispos
         _inner = inner;
         _options = options;
         _logger = logger;
-        _client = new BinaryCacheClient(options);
+        _client = new BinaryCacheClient(options, logger);
         _signing = BinaryCacheSigning.Load(options);
         _platform = BinaryCachePlatform.Detect(options);
     }

@@ -28,7 +28,7 @@ public sealed class FirewallManager(IOptions<FirewallManagerOptions> options, IL
         ("output", "type filter hook output priority filter; policy accept;"),
     ];
 
-    private readonly Lazy<NftablesTable> _table = new(() => new NftablesTable(options.Value.TableName, "firewall"));
+    private readonly Lazy<NftablesTable> _table = new(() => new NftablesTable(options.Value.TableName, "firewall", ChainPrefix, BaseChains));
 
     private NftablesTable Table => _table.Value;
 
@@ -40,10 +40,9 @@ public sealed class FirewallManager(IOptions<FirewallManagerOptions> options, IL
     {
         ArgumentNullException.ThrowIfNull(partition);
         var file = Path.Combine(partition.PartitionPath, WhitelistFile);
-        var chain = Chain(partition);
         if (!File.Exists(file))
         {
-            await RemoveAsync(partition, chain, cancellationToken).ConfigureAwait(false);
+            await AfterDestroyAsync(partition, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -64,29 +63,16 @@ public sealed class FirewallManager(IOptions<FirewallManagerOptions> options, IL
 
         rules.Add("meta l4proto tcp reject with tcp reset");
         rules.Add("reject");
-        await Table.ReplaceChainAsync(BaseChains, chain, rules, [("output", $"meta skuid {uid} jump {chain}")], cancellationToken).ConfigureAwait(false);
+        await Table.ReplacePartitionAsync(partition.PartitionReference, rules, [("output", $"meta skuid {uid}")], cancellationToken).ConfigureAwait(false);
         FirewallManagerLog.Applied(logger, partition.PartitionReference, uid, allowed.Count, options.Value.TableName);
     }
 
     /// <inheritdoc />
-    public Task AfterDestroyAsync(NodeManagerPartition partition, CancellationToken cancellationToken)
+    public async Task AfterDestroyAsync(NodeManagerPartition partition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partition);
-        return RemoveAsync(partition, Chain(partition), cancellationToken);
-    }
-
-    private async Task RemoveAsync(NodeManagerPartition partition, string chain, CancellationToken cancellationToken)
-    {
-        await Table.RemoveChainAsync(chain, ChainPrefix, cancellationToken).ConfigureAwait(false);
+        await Table.RemovePartitionAsync(partition.PartitionReference, cancellationToken).ConfigureAwait(false);
         FirewallManagerLog.Removed(logger, partition.PartitionReference, options.Value.TableName);
-    }
-
-    private static string Chain(NodeManagerPartition partition)
-    {
-        var chain = ChainPrefix + partition.PartitionReference;
-        return NftablesTable.IsIdentifier(chain)
-            ? chain
-            : throw new NodeManagerException($"firewall: partition reference '{partition.PartitionReference}' cannot name an nftables chain (letters, digits, '_').");
     }
 
     private static List<IPNetwork> Read(string file)

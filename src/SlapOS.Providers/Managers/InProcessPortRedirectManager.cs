@@ -72,15 +72,7 @@ public sealed class InProcessPortRedirectManager(IOptions<PortRedirectManagerOpt
             _lock.Release();
         }
 
-        foreach (var refusal in refusals)
-        {
-            PortRedirectManagerLog.Refused(logger, partition.PartitionReference, refusal);
-        }
-
-        if (refusals.Count > 0)
-        {
-            throw new NodeManagerException(string.Join('\n', refusals.Select(r => "portredir: " + r)));
-        }
+        PortRedirectRequest.ReportRefusals(logger, partition, refusals);
     }
 
     /// <inheritdoc />

@@ -6,12 +6,14 @@ using System.Text.Json;
 namespace SlapOS.Providers.Managers;
 
 /// <summary>
-/// One nftables table of the node (<c>inet &lt;name&gt;</c>) holding base chains and one regular chain per partition,
-/// each reached from the base chains by jump rules. Every change is one <c>nft -f -</c> transaction, so a partition's
-/// rules are replaced atomically; the table exists only while a partition has a chain in it. Changes through one
-/// instance are serialized (partitions deployed in parallel read and change the same table).
+/// One nftables table of the node (<c>inet &lt;name&gt;</c>) that a manager keeps for its partitions: base chains,
+/// and one regular chain per partition (<c>&lt;prefix&gt;&lt;partition reference&gt;</c>) reached from the base chains by
+/// jump rules. Every change is one <c>nft -f -</c> transaction, so a partition's rules are replaced atomically; the
+/// table exists only while a partition has a chain in it. Changes through one instance are serialized (partitions
+/// deployed in parallel read and change the same table). This is the one home of that shape for the nftables
+/// managers (port redirection, firewall); each says only which rules and jumps a partition gets.
 /// </summary>
-internal sealed class NftablesTable(string name, string manager) : IDisposable
+internal sealed class NftablesTable(string name, string manager, string chainPrefix, IReadOnlyList<(string Name, string Definition)> baseChains) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -23,53 +25,60 @@ internal sealed class NftablesTable(string name, string manager) : IDisposable
     public static bool IsIdentifier(string? value) =>
         value is { Length: > 0 and <= 64 } && char.IsAsciiLetter(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
-    /// <summary>
-    /// Replaces a partition's chain: creates the table and the base chains when missing, fills the partition chain
-    /// with <paramref name="rules"/> and points the base chains at it with <paramref name="jumps"/> (full rules such as
-    /// <c>("output", "meta skuid 1000 jump fw_slappart0")</c>), dropping the previous jumps to it.
-    /// </summary>
-    public async Task ReplaceChainAsync(
-        IReadOnlyList<(string Name, string Definition)> baseChains,
-        string chain,
-        IReadOnlyList<string> rules,
-        IReadOnlyList<(string BaseChain, string Rule)> jumps,
-        CancellationToken cancellationToken)
+    /// <summary>The chain of a partition; a reference that cannot name a chain is refused.</summary>
+    public string ChainOf(string partitionReference)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ReplaceChainLockedAsync(baseChains, chain, rules, jumps, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var chain = chainPrefix + partitionReference;
+        return IsIdentifier(chain)
+            ? chain
+            : throw new NodeManagerException($"{manager}: partition reference '{partitionReference}' cannot name an nftables chain (letters, digits, '_').");
     }
 
     /// <summary>
-    /// Removes a partition's chain and the jumps to it; removes the whole table when no chain named with
-    /// <paramref name="partitionChainPrefix"/> is left. Nothing to remove is a success.
+    /// Replaces a partition's chain: creates the table and the base chains when missing, fills the partition chain
+    /// with <paramref name="rules"/> and points base chains at it, one jump per entry of <paramref name="jumps"/> (a
+    /// base chain and the match before <c>jump</c>, such as <c>("output", "meta skuid 1000")</c>; empty matches all),
+    /// dropping the previous jumps to it.
     /// </summary>
-    public async Task RemoveChainAsync(string chain, string partitionChainPrefix, CancellationToken cancellationToken)
+    public async Task ReplacePartitionAsync(
+        string partitionReference,
+        IReadOnlyList<string> rules,
+        IReadOnlyList<(string BaseChain, string Match)> jumps,
+        CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await RemoveChainLockedAsync(chain, partitionChainPrefix, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        var chain = ChainOf(partitionReference);
+        await SerializedAsync(() => ReplaceChainLockedAsync(chain, rules, jumps, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes a partition's chain and the jumps to it; removes the whole table when no other partition has a chain
+    /// in it. Nothing to remove is a success.
+    /// </summary>
+    public async Task RemovePartitionAsync(string partitionReference, CancellationToken cancellationToken)
+    {
+        var chain = ChainOf(partitionReference);
+        await SerializedAsync(() => RemoveChainLockedAsync(chain, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _gate.Dispose();
 
+    private async Task SerializedAsync(Func<Task> change, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await change().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task ReplaceChainLockedAsync(
-        IReadOnlyList<(string Name, string Definition)> baseChains,
         string chain,
         IReadOnlyList<string> rules,
-        IReadOnlyList<(string BaseChain, string Rule)> jumps,
+        IReadOnlyList<(string BaseChain, string Match)> jumps,
         CancellationToken cancellationToken)
     {
         var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -92,15 +101,16 @@ internal sealed class NftablesTable(string name, string manager) : IDisposable
             script.Append(CultureInfo.InvariantCulture, $"add rule {Family} {Name} {chain} {rule}\n");
         }
 
-        foreach (var (baseChain, rule) in jumps)
+        foreach (var (baseChain, match) in jumps)
         {
-            script.Append(CultureInfo.InvariantCulture, $"add rule {Family} {Name} {baseChain} {rule}\n");
+            var jump = match.Length == 0 ? $"jump {chain}" : $"{match} jump {chain}";
+            script.Append(CultureInfo.InvariantCulture, $"add rule {Family} {Name} {baseChain} {jump}\n");
         }
 
         await RunAsync(["-f", "-"], script.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RemoveChainLockedAsync(string chain, string partitionChainPrefix, CancellationToken cancellationToken)
+    private async Task RemoveChainLockedAsync(string chain, CancellationToken cancellationToken)
     {
         var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (current is null)
@@ -109,7 +119,7 @@ internal sealed class NftablesTable(string name, string manager) : IDisposable
         }
 
         var script = new StringBuilder();
-        if (current.Chains.All(c => c == chain || !c.StartsWith(partitionChainPrefix, StringComparison.Ordinal)))
+        if (current.Chains.All(c => c == chain || !c.StartsWith(chainPrefix, StringComparison.Ordinal)))
         {
             script.Append(CultureInfo.InvariantCulture, $"delete table {Family} {Name}\n");
         }

@@ -27,7 +27,7 @@ public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> opt
         ("output", "type nat hook output priority -100; policy accept;"),
     ];
 
-    private readonly Lazy<NftablesTable> _table = new(() => new NftablesTable(options.Value.TableName, "portredir"));
+    private readonly Lazy<NftablesTable> _table = new(() => new NftablesTable(options.Value.TableName, "portredir", ChainPrefix, BaseChains));
 
     private NftablesTable Table => _table.Value;
 
@@ -38,11 +38,10 @@ public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> opt
     public async Task AfterInstanceAsync(NodeManagerPartition partition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partition);
-        var chain = Chain(partition);
         var refusals = new List<string>();
         if (PortRedirectRequest.Read(partition, options.Value, refusals) is not { } redirections)
         {
-            await RemoveAsync(partition, chain, cancellationToken).ConfigureAwait(false);
+            await AfterDestroyAsync(partition, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -59,38 +58,17 @@ public sealed class PortRedirectManager(IOptions<PortRedirectManagerOptions> opt
             }
         }
 
-        await Table.ReplaceChainAsync(BaseChains, chain, rules, [.. BaseChains.Select(b => (b.Name, "jump " + chain))], cancellationToken).ConfigureAwait(false);
+        await Table.ReplacePartitionAsync(partition.PartitionReference, rules, [.. BaseChains.Select(b => (b.Name, string.Empty))], cancellationToken).ConfigureAwait(false);
         PortRedirectManagerLog.Applied(logger, partition.PartitionReference, rules.Count, options.Value.TableName);
-        foreach (var refusal in refusals)
-        {
-            PortRedirectManagerLog.Refused(logger, partition.PartitionReference, refusal);
-        }
-
-        if (refusals.Count > 0)
-        {
-            throw new NodeManagerException(string.Join('\n', refusals.Select(r => "portredir: " + r)));
-        }
+        PortRedirectRequest.ReportRefusals(logger, partition, refusals);
     }
 
     /// <inheritdoc />
-    public Task AfterDestroyAsync(NodeManagerPartition partition, CancellationToken cancellationToken)
+    public async Task AfterDestroyAsync(NodeManagerPartition partition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partition);
-        return RemoveAsync(partition, Chain(partition), cancellationToken);
-    }
-
-    private async Task RemoveAsync(NodeManagerPartition partition, string chain, CancellationToken cancellationToken)
-    {
-        await Table.RemoveChainAsync(chain, ChainPrefix, cancellationToken).ConfigureAwait(false);
+        await Table.RemovePartitionAsync(partition.PartitionReference, cancellationToken).ConfigureAwait(false);
         PortRedirectManagerLog.Removed(logger, partition.PartitionReference, options.Value.TableName);
-    }
-
-    private static string Chain(NodeManagerPartition partition)
-    {
-        var chain = ChainPrefix + partition.PartitionReference;
-        return NftablesTable.IsIdentifier(chain)
-            ? chain
-            : throw new NodeManagerException($"portredir: partition reference '{partition.PartitionReference}' cannot name an nftables chain (letters, digits, '_').");
     }
 
     /// <summary>The nftables rule of one redirection, or <see langword="null"/> when it would translate between IP versions.</summary>

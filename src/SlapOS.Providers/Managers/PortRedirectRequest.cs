@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace SlapOS.Providers.Managers;
 
@@ -13,6 +14,23 @@ internal static class PortRedirectRequest
 {
     /// <summary>The request file, in the partition directory (slapgrid's name).</summary>
     public const string FileName = ".slapos-port-redirect";
+
+    /// <summary>
+    /// Logs each refused redirection and, when there is one, throws them all as the partition's failure (its other
+    /// redirections stay applied).
+    /// </summary>
+    public static void ReportRefusals(ILogger logger, NodeManagerPartition partition, List<string> refusals)
+    {
+        foreach (var refusal in refusals)
+        {
+            PortRedirectManagerLog.Refused(logger, partition.PartitionReference, refusal);
+        }
+
+        if (refusals.Count > 0)
+        {
+            throw new NodeManagerException(string.Join('\n', refusals.Select(r => "portredir: " + r)));
+        }
+    }
 
     /// <summary>
     /// The partition's redirections, or <see langword="null"/> when it has no request file; the refused entries, with

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,7 +17,8 @@ namespace SlapOS.Integration.Tests.BinaryCache;
 /// <summary>
 /// A binary cache service on loopback (Kestrel), a signing key with its certificate, and nodes: each node is the
 /// real native buildout installer wrapped by <c>UseBinaryCache</c>, as a node host registers them, with its own software root.
-/// The test release's build step appends to a counter file, so the number of builds that ran is observable.
+/// The test release's build step appends to a counter file, so the number of builds that ran is observable. Every
+/// request the cache answered is recorded (<see cref="Requests"/>), so a test sees what a node sent and what it got.
 /// </summary>
 internal sealed class BinaryCacheWorld : IAsyncDisposable
 {
@@ -42,7 +45,23 @@ internal sealed class BinaryCacheWorld : IAsyncDisposable
 
     public ConcurrentQueue<string> Log { get; } = new();
 
-    public static async Task<BinaryCacheWorld> StartAsync(int payloadFiles = 20)
+    /// <summary>The requests the cache answered, as <c>METHOD /path STATUS</c> (<c>POST /shacache 201</c>), in order.</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>The uploads of content the cache answered, with their status (<c>201</c>, <c>401</c>, <c>503</c>…).</summary>
+    public IReadOnlyList<int> ContentUploads => [.. Requests.Select(r => r.Split(' ')).Where(r => r[0] == "POST" && r[1] == "/shacache").Select(r => int.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>
+    /// Starts a cache on loopback: over HTTP with basic authentication (<c>node</c>/<c>upload-secret</c>), or, with
+    /// <paramref name="serverCertificate"/>, over HTTPS asking every client for a certificate (any is accepted at the
+    /// handshake; the cache's <c>UploadCertificateThumbprints</c> decide who uploads). <paramref name="configure"/>
+    /// adjusts the cache's options; <paramref name="intercept"/> may answer a request instead of the cache.
+    /// </summary>
+    public static async Task<BinaryCacheWorld> StartAsync(
+        int payloadFiles = 20,
+        X509Certificate2? serverCertificate = null,
+        Action<BinaryCacheOptions>? configure = null,
+        Func<HttpContext, bool>? intercept = null)
     {
         var world = new BinaryCacheWorld(Path.Combine(Path.GetTempPath(), "cache19-world-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(world.Root);
@@ -51,18 +70,52 @@ internal sealed class BinaryCacheWorld : IAsyncDisposable
         world.WriteRelease(payloadFiles);
 
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (serverCertificate is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = serverCertificate;
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            }
+        }));
         builder.Logging.ClearProviders();
         builder.Services.AddSlapOSBinaryCache(o =>
         {
             o.StorageDirectory = world.StorageDirectory;
             o.UploadUsers["node"] = "upload-secret";
+            configure?.Invoke(o);
         });
         world._cache = builder.Build();
+        world._cache.Use(async (context, next) =>
+        {
+            if (intercept?.Invoke(context) != true)
+            {
+                await next(context);
+            }
+
+            world.Requests.Enqueue($"{context.Request.Method} {context.Request.Path} {context.Response.StatusCode}");
+        });
         world._cache.MapSlapOSBinaryCache();
         await world._cache.StartAsync();
         world.CacheUrl = world._cache.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return world;
+    }
+
+    /// <summary>A self-signed TLS server certificate for 127.0.0.1 (with its key), for <see cref="StartAsync"/>.</summary>
+    public static X509Certificate2 NewServerCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     /// <summary>A new self-signed signing identity: certificate PEM and RSA key PEM.</summary>
@@ -84,6 +137,7 @@ internal sealed class BinaryCacheWorld : IAsyncDisposable
             .UseNativeBuildout(o => o.DownloadCacheDirectory = Path.Combine(Root, name + "-download-cache"))
             .UseBinaryCache(o =>
             {
+                o.RetryDelay = TimeSpan.FromMilliseconds(20); // retries stay, their waits are short
                 o.DownloadBinaryCacheUrl = CacheUrl + "/shacache";
                 o.DownloadBinaryDirUrl = CacheUrl + "/shadir";
                 o.SignatureCertificateList = CertificatePem;

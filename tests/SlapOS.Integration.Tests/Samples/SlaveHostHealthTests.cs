@@ -42,38 +42,23 @@ public sealed class SlaveHostHealthTests(ITestOutputHelper output)
         }
         finally
         {
-            if (node is { HasExited: false })
-            {
-                node.Kill(entireProcessTree: true);
-                await node.WaitForExitAsync();
-            }
-
-            node?.Dispose();
+            await SlaveHostProgram.StopAsync(node);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
     }
 
-    private Process StartNode(string directory, Uri master, int healthPort)
-    {
-        var start = new ProcessStartInfo("dotnet",
+    private Process StartNode(string directory, Uri master, int healthPort) =>
+        SlaveHostProgram.Start(output, directory,
         [
-            MasterHostProgram.SamplePath("SlapOS.Samples.SlaveHost"), "--urls", $"http://127.0.0.1:{healthPort}",
+            "--urls", $"http://127.0.0.1:{healthPort}",
             "--SlapOS:Slave:ComputerReference=COMP-NODE-HEALTH", $"--SlapOS:Slave:MasterUrl={master}",
             $"--SlapOS:Slave:InstanceRoot={Path.Combine(directory, "srv")}", $"--SlapOS:Slave:SoftwareRoot={Path.Combine(directory, "opt")}",
             "--SlapOS:Slave:PartitionAmount=2", "--SlapOS:Slave:InstanceInterval=00:00:01", "--SlapOS:Slave:SoftwareInterval=00:00:01",
             "--SlapOS:Slave:ReportInterval=00:00:01", "--SlapOS:Slave:MaximumOfflineBackoff=00:00:01",
             $"--SlapOS:Slave:NativeSupervisor:StateDirectory={Path.Combine(directory, "supervisor")}",
             string.Create(CultureInfo.InvariantCulture, $"--SlapOS:Slave:UnprivilegedFormatter:Ipv4Range=127.{Random.Shared.Next(32, 250)}.{Random.Shared.Next(0, 250)}.0/24"),
-        ])
-        { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => output.WriteLine("node: " + e.Data);
-        process.ErrorDataReceived += (_, e) => output.WriteLine("node: " + e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        ]);
 
     /// <summary>Polls /health/ready until it answers <paramref name="status"/> with <paramref name="body"/> (the word of the health status, no details).</summary>
     private static async Task WaitForAsync(HttpClient http, Process node, HttpStatusCode status, string body)
