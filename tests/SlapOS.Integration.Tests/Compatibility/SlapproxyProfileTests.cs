@@ -258,6 +258,25 @@ public sealed class SlapproxyProfileTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, refused.Status);
     }
 
+    [Fact]
+    public async Task Status_lines_carry_werkzeugs_capital_reason_phrase_in_the_profile_only()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+
+        using var refused = await lenient.Http.GetAsync("/getComputerInformation?computer_id=" + Uri.EscapeDataString("a/b"));
+        using var missing = await lenient.Http.GetAsync("/getComputerInformation?computer_id=" + Default + "42");
+        using var ok = await lenient.Http.GetAsync("/getComputerInformation?computer_id=" + Default);
+        using var strictRefused = await strict.Http.GetAsync("/getComputerInformation?computer_id=" + Uri.EscapeDataString("a/b"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("BAD REQUEST", refused.ReasonPhrase);
+        Assert.Equal("NOT FOUND", missing.ReasonPhrase);
+        Assert.Equal("OK", ok.ReasonPhrase);
+        Assert.Equal(HttpStatusCode.BadRequest, strictRefused.StatusCode);
+        Assert.Equal("Bad Request", strictRefused.ReasonPhrase);
+    }
+
     private async Task<T> StartAsync<T>(T master)
         where T : LoopbackMaster
     {
