@@ -20,6 +20,26 @@ public class SlapReferenceTests
         Assert.Equal(SlapErrorKind.Validation, error.Kind);
     }
 
+    [Theory]
+    [InlineData("something else", true, null)]
+    [InlineData("something else", false, "must not contain whitespace")]
+    [InlineData(" something", true, "must not begin or end with a space")]
+    [InlineData("something ", true, "must not begin or end with a space")]
+    [InlineData("something\telse", true, "must not contain control characters")]
+    [InlineData("some/thing else", true, "must not contain a path separator")]
+    [InlineData("some .. thing", true, "must not contain '..'")]
+    public void A_partition_reference_may_hold_a_plain_space_only_when_allowed(string value, bool allowSpace, string? reason)
+    {
+        if (reason is null)
+        {
+            Assert.Equal(value, SlapReference.ValidatePartitionReference(value, "partition_id", allowSpace));
+            return;
+        }
+
+        var error = Assert.Throws<SlapValidationException>(() => SlapReference.ValidatePartitionReference(value, "partition_id", allowSpace));
+        Assert.Equal(reason, error.Reason);
+    }
+
     [Fact]
     public void Null_reference_is_rejected()
     {

@@ -24,9 +24,26 @@ public static class SlapReference
     /// no whitespace, no path separator, not <c>.</c> or <c>..</c>.
     /// </summary>
     /// <returns>The value, for chaining.</returns>
-    public static string Validate(string? value, string field, int maxLength = MaxReferenceLength)
+    public static string Validate(string? value, string field, int maxLength = MaxReferenceLength) =>
+        Validate(value, field, maxLength, allowSpace: false);
+
+    /// <summary>
+    /// Checks a partition reference as <see cref="Validate(string?, string, int)"/> does, except that with
+    /// <paramref name="allowSpace"/> (slapproxy takes any string) a plain space (U+0020) is accepted; every other
+    /// whitespace, path separators and <c>..</c> stay refused.
+    /// </summary>
+    /// <returns>The value, for chaining.</returns>
+    public static string ValidatePartitionReference(string? value, string field, bool allowSpace) =>
+        Validate(value, field, MaxReferenceLength, allowSpace);
+
+    private static string Validate(string? value, string field, int maxLength, bool allowSpace)
     {
         RequireText(value, field, maxLength);
+        if (allowSpace && (value[0] == ' ' || value[^1] == ' '))
+        {
+            throw new SlapValidationException(field, "must not begin or end with a space");
+        }
+
         foreach (var c in value)
         {
             if (c is '/' or '\\')
@@ -34,7 +51,7 @@ public static class SlapReference
                 throw new SlapValidationException(field, "must not contain a path separator");
             }
 
-            if (char.IsWhiteSpace(c))
+            if (char.IsWhiteSpace(c) && !(allowSpace && c == ' '))
             {
                 throw new SlapValidationException(field, "must not contain whitespace");
             }

@@ -17,6 +17,10 @@ internal static class SlapproxyProfile
     public static string SoftwareRelease(HttpContext context, string? value, string field) =>
         SlapReference.ValidateSoftwareRelease(value, field, IsOn(context));
 
+    /// <summary>A partition reference: no whitespace, or, in the slapproxy profile (any string there), plain spaces inside.</summary>
+    public static string PartitionReference(HttpContext context, string? value, string field) =>
+        SlapReference.ValidatePartitionReference(value, field, IsOn(context));
+
     private static SlapOSMasterOptions Options(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptionsMonitor<SlapOSMasterOptions>>().CurrentValue;
 }

@@ -47,7 +47,7 @@ internal sealed partial class SlapMaster
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var partition in format.Partitions)
         {
-            SlapReference.Validate(partition.Reference, "partition reference");
+            SlapReference.ValidatePartitionReference(partition.Reference, "partition reference", options.Value.IsSlapproxy());
             if (!seen.Add(partition.Reference))
             {
                 throw new SlapValidationException("partitions", $"'{partition.Reference}' is listed twice");
@@ -60,8 +60,42 @@ internal sealed partial class SlapMaster
         }
 
         var result = await store.ApplyFormatAsync(format, cancellationToken).ConfigureAwait(false);
+        if (result.KeptBusy.Count > 0 && options.Value.IsSlapproxy())
+        {
+            result = await DropBusyPartitionsAsync(format, result, cancellationToken).ConfigureAwait(false);
+        }
+
         MasterLog.Formatted(logger, format.ComputerReference, result.Added.Count, result.Updated.Count, result.Removed.Count, result.KeptBusy.Count);
         return result;
+    }
+
+    /// <summary>
+    /// Slapproxy profile: a format that no longer lists a busy partition drops it with its instance and the shared
+    /// instances that instance requested or hosted, as slapproxy deletes the partition (its node no longer has it). An
+    /// instance that still has child partitions keeps its partition, as the production master keeps every busy one.
+    /// </summary>
+    private async Task<FormatResult> DropBusyPartitionsAsync(ComputerFormat format, FormatResult result, CancellationToken cancellationToken)
+    {
+        foreach (var partition in result.KeptBusy)
+        {
+            if (await store.GetPartitionInstanceAsync(format.ComputerReference, partition, cancellationToken).ConfigureAwait(false) is not { } instance)
+            {
+                continue;
+            }
+
+            var children = await ToListAsync(store.ListInstancesAsync(new InstanceQuery { RequesterReference = instance.Reference }, cancellationToken)).ConfigureAwait(false);
+            if (children.Any(c => !c.Shared))
+            {
+                continue;
+            }
+
+            MasterLog.DroppedWithPartition(logger, format.ComputerReference, partition, instance.Reference);
+            await DropInstanceAsync(instance, children, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The freed partitions are not in the format: applying it again removes them.
+        var again = await store.ApplyFormatAsync(format, cancellationToken).ConfigureAwait(false);
+        return result with { Removed = [.. result.Removed, .. again.Removed], KeptBusy = again.KeptBusy };
     }
 
     public Task<IReadOnlyList<ComputerCapacity>> ListComputerCapacityAsync(CancellationToken cancellationToken) => store.ListComputerCapacityAsync(cancellationToken);

@@ -77,6 +77,16 @@ internal sealed partial class SlapMaster
             throw new SlapException(SlapErrorKind.NotReady, $"Not destroying yet because this partition has child partitions: {string.Join(", ", waiting)}");
         }
 
+        await DropInstanceAsync(instance, children, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes <paramref name="instance"/> and frees its partition, with the shared instances it requested
+    /// (<paramref name="children"/>, whose non-shared members the caller has ruled out) or hosted, and revokes its
+    /// certificates: what its node reporting it destroyed does.
+    /// </summary>
+    private async Task DropInstanceAsync(SoftwareInstance instance, IReadOnlyList<SoftwareInstance> children, CancellationToken cancellationToken)
+    {
         // Shared instances it requested or hosted have no partition: they go with it.
         var hosted = await ToListAsync(store.ListInstancesAsync(new InstanceQuery { HostInstanceReference = instance.Reference }, cancellationToken)).ConfigureAwait(false);
         foreach (var shared in children.Concat(hosted).DistinctBy(i => i.Reference))
@@ -89,7 +99,7 @@ internal sealed partial class SlapMaster
         }
 
         await store.DeleteInstanceAndFreePartitionAsync(instance.Reference, cancellationToken).ConfigureAwait(false);
-        MasterLog.PartitionFreed(logger, computerReference, partitionReference, instance.Reference);
+        MasterLog.PartitionFreed(logger, instance.ComputerReference ?? string.Empty, instance.PartitionReference ?? string.Empty, instance.Reference);
 
         // The instance is gone: its partition's certificates must not open the master any more.
         if (store is IIdentityStore identities)

@@ -87,7 +87,7 @@ internal sealed partial class SlapMaster(
     public async Task<SoftwareInstance> GetPartitionInstanceAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
     {
         SlapReference.Validate(computerReference, "computer_id");
-        SlapReference.Validate(partitionReference, "computer_partition_id");
+        SlapReference.ValidatePartitionReference(partitionReference, "computer_partition_id", options.Value.IsSlapproxy());
         return await store.GetPartitionInstanceAsync(computerReference, partitionReference, cancellationToken).ConfigureAwait(false)
             ?? throw new SlapNotFoundException("partition instance", $"{computerReference}/{partitionReference}");
     }

@@ -29,6 +29,9 @@ internal static partial class MasterLog
     [LoggerMessage(8, LogLevel.Information, "Migrating the master store")]
     public static partial void Migrating(ILogger logger);
 
+    [LoggerMessage(9, LogLevel.Warning, "Slapproxy profile: the format of {Computer} drops partition {Partition}, so its instance {Instance} is dropped with it, as slapproxy does")]
+    public static partial void DroppedWithPartition(ILogger logger, string computer, string partition, string instance);
+
     [LoggerMessage(30, LogLevel.Warning, "The store is unreachable: {Path} answered 503 with Retry-After")]
     public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
 

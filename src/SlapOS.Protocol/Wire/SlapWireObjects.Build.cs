@@ -117,6 +117,13 @@ public static partial class SlapWireObjects
             state["connection_xml"] = instance.ConnectionParameters.Count == 0 ? null : InstanceParameterXml.Write(instance.ConnectionParameters);
         }
 
+        // What its node last reported, in the production master's words (the slap library's getAccessStatus()):
+        // how a requester, or a master that forwarded the request here, learns it over XML.
+        if (SlapAccessStatus.ToText(instance.ReportedState, instance.ErrorMessage) is { } accessStatus)
+        {
+            state["_access_status"] = accessStatus;
+        }
+
         return MarshalObject.Slap("SoftwareInstance", new MarshalTuple(), state);
     }
 

@@ -86,6 +86,8 @@ public static partial class SlapWireObjects
     /// Reads a <c>requestComputerPartition</c> answer (a <c>SoftwareInstance</c>, or the <c>ComputerPartition</c>
     /// some masters answer for special shared requests) into the instance the request produced.
     /// The XML API does not say who the root is: a root request is its own root, a child's root is its requester.
+    /// What the instance's node last reported comes from <c>_access_status</c> (<see cref="SlapAccessStatus"/>), when
+    /// the master sends it (ours and the production master do; slapproxy, which ignores reports, does not).
     /// </summary>
     /// <exception cref="SlapMarshalException">The value is not a request answer.</exception>
     public static SoftwareInstance ReadSoftwareInstance(object? value, InstanceRequest request)
@@ -94,8 +96,11 @@ public static partial class SlapWireObjects
         if (value is MarshalObject { ClassName: "ComputerPartition" } partitionAnswer && partitionAnswer.Is("ComputerPartition"))
         {
             var partitionReference = RequireString(partitionAnswer, "_partition_id");
+            var (partitionReported, partitionError) = SlapAccessStatus.Parse(OptionalString(partitionAnswer, "_access_status"));
             return Instance(request, OptionalString(partitionAnswer, "_instance_guid") ?? partitionReference) with
             {
+                ReportedState = partitionReported,
+                ErrorMessage = partitionError,
                 ComputerReference = OptionalString(partitionAnswer, "_computer_id"),
                 PartitionReference = partitionReference,
                 ConnectionParameters = partitionAnswer.Get("_connection_dict") is { } c ? ReadStrings(c, "_connection_dict") : new Dictionary<string, string>(),
@@ -106,6 +111,7 @@ public static partial class SlapWireObjects
         var answer = Expect(value, "SoftwareInstance");
         var parameters = answer.Get("_parameter_dict") as IDictionary;
         var state = OptionalString(answer, "_requested_state");
+        var (reported, error) = SlapAccessStatus.Parse(OptionalString(answer, "_access_status"));
         return Instance(request, OptionalString(answer, "_instance_guid") ?? request.Title) with
         {
             SoftwareReleaseUrl = OptionalString(answer, "slap_software_release_url") ?? request.SoftwareReleaseUrl,
@@ -116,6 +122,8 @@ public static partial class SlapWireObjects
             PartitionReference = OptionalString(answer, "slap_computer_partition_id"),
             ConnectionParameters = answer.Get("_connection_dict") is { } connection ? ReadStrings(connection, "_connection_dict") : new Dictionary<string, string>(),
             Timestamp = (parameters is null ? null : ParseTimestamp(parameters["timestamp"])) ?? default,
+            ReportedState = reported,
+            ErrorMessage = error,
         };
     }
 

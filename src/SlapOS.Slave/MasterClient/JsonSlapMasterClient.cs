@@ -542,13 +542,11 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
         headers is not null && headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     /// <summary>
-    /// What the instance's node last reported: our master's <see cref="SlapHeaders.ReportedState"/>, else an error when
-    /// SlapOS's <c>access_status_message</c> says so (<c>#error …</c>), else not known.
+    /// What the instance's node last reported: our master's <see cref="SlapHeaders.ReportedState"/>, else what
+    /// SlapOS's <c>access_status_message</c> says (<see cref="SlapAccessStatus"/>), else not known.
     /// </summary>
     private static ReportedState ReportedStateOf(string? reported, string? accessStatus) =>
-        reported is not null ? SlapStates.ReportedStateOf(reported)
-        : accessStatus?.StartsWith("#error", StringComparison.Ordinal) == true ? ReportedState.Error
-        : ReportedState.None;
+        reported is not null ? SlapStates.ReportedStateOf(reported) : SlapAccessStatus.Parse(accessStatus).State;
 
     /// <summary>
     /// Our master's exact timestamp when given (two changes within one second must differ), else

@@ -170,6 +170,113 @@ public sealed class SlapproxyProfileTests : IAsyncLifetime
         Assert.StartsWith("SOFTINST-", production.GetProperty("instance_guid").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_format_drops_a_free_partition_and_may_name_one_with_a_space_in_the_profile_only()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        var strictComputer = LoopbackMaster.NewComputer();
+        await lenient.FormatAsync(Default, 2);
+        await strict.FormatAsync(strictComputer, 2);
+
+        var reformatted = await lenient.PostFormAsync("/loadComputerConfigurationFromXML", ("computer_id", Default), ("xml", FormatXml(Default, "something else")));
+        var computer = Assert.IsType<MarshalObject>((await lenient.GetAsync("/getFullComputerInformation", ("computer_id", Default))).Marshal());
+        var named = await lenient.GetAsync("/registerComputerPartition", ("computer_reference", Default), ("computer_partition_reference", "something else"));
+        var padded = await lenient.PostFormAsync("/loadComputerConfigurationFromXML", ("computer_id", Default), ("xml", FormatXml(Default, " something")));
+        var refused = await strict.PostFormAsync("/loadComputerConfigurationFromXML", ("computer_id", strictComputer), ("xml", FormatXml(strictComputer, "something else")));
+        var tab = await lenient.PostFormAsync("/loadComputerConfigurationFromXML", ("computer_id", Default), ("xml", FormatXml(Default, "something\telse")));
+
+        Assert.Equal(HttpStatusCode.OK, reformatted.Status);
+        var partitions = Assert.IsAssignableFrom<System.Collections.IEnumerable>(computer.State["_computer_partition_list"]).Cast<MarshalObject>();
+        Assert.Equal(["something else"], partitions.Select(p => (string?)p.State["_partition_id"]));
+        Assert.Equal(HttpStatusCode.OK, named.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, padded.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains("whitespace", refused.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, tab.Status);
+    }
+
+    [Fact]
+    public async Task A_format_that_drops_a_busy_partition_drops_its_instances_in_the_profile_and_keeps_them_in_the_strict_one()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        var strictComputer = LoopbackMaster.NewComputer();
+        await lenient.FormatAsync(Default, 2);
+        await strict.FormatAsync(strictComputer, 2);
+
+        foreach (var (master, computer) in new[] { ((LoopbackMaster)lenient, Default), (strict, strictComputer) })
+        {
+            var dropped = (await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "Dropped", software_release_uri = "https://mysoft1", software_type = "t1" })).Json();
+            var droppedPartition = dropped.GetProperty("compute_partition_id").GetString()!;
+            var shared = await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "DroppedShared", software_release_uri = "https://mysoft1", software_type = "t1", shared = true });
+            var kept = (await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "Kept", software_release_uri = "https://mysoft1", software_type = "t2" })).Json();
+            var keptPartition = kept.GetProperty("compute_partition_id").GetString()!;
+            Assert.Equal(HttpStatusCode.OK, shared.Status);
+            Assert.NotEqual(droppedPartition, keptPartition);
+
+            var reformatted = await master.PostFormAsync("/loadComputerConfigurationFromXML", ("computer_id", computer), ("xml", FormatXml(computer, keptPartition, "slappart9")));
+            var droppedNow = await master.PostJsonAsync("/slapos.get.v0.software_instance", new { instance_guid = dropped.GetProperty("instance_guid").GetString() });
+            var sharedNow = await master.PostJsonAsync("/slapos.get.v0.software_instance", new { instance_guid = shared.Json().GetProperty("instance_guid").GetString() });
+            var keptNow = await master.PostJsonAsync("/slapos.get.v0.software_instance", new { instance_guid = kept.GetProperty("instance_guid").GetString() });
+            var partitions = Assert.IsAssignableFrom<System.Collections.IEnumerable>(Assert.IsType<MarshalObject>((await master.GetAsync("/getFullComputerInformation", ("computer_id", computer))).Marshal()).State["_computer_partition_list"])
+                .Cast<MarshalObject>().Select(p => (string)p.State["_partition_id"]!).Order(StringComparer.Ordinal).ToList();
+
+            Assert.Equal(HttpStatusCode.OK, reformatted.Status);
+            Assert.Equal(HttpStatusCode.OK, keptNow.Status);
+            Assert.Equal(keptPartition, keptNow.Json().GetProperty("compute_partition_id").GetString());
+            if (master is SlapproxyProfileMaster)
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, droppedNow.Status);
+                Assert.Equal(HttpStatusCode.Forbidden, sharedNow.Status);
+                Assert.Equal(new[] { keptPartition, "slappart9" }.Order(StringComparer.Ordinal), partitions);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.OK, droppedNow.Status);
+                Assert.Equal(HttpStatusCode.OK, sharedNow.Status);
+                Assert.Contains(droppedPartition, partitions);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_certificate_of_a_partition_not_formatted_yet_is_the_empty_pair_in_the_profile_only()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        var strictComputer = LoopbackMaster.NewComputer();
+        await strict.FormatAsync(strictComputer, 1);
+
+        var answer = await lenient.GetAsync("/getComputerPartitionCertificate", ("computer_id", Default), ("computer_partition_id", "slappart0"));
+        var refused = await strict.GetAsync("/getComputerPartitionCertificate", ("computer_id", strictComputer), ("computer_partition_id", "slappart7"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        var pair = Assert.IsAssignableFrom<System.Collections.IDictionary>(answer.Marshal());
+        Assert.Equal(string.Empty, pair["certificate"]);
+        Assert.Equal(string.Empty, pair["key"]);
+        Assert.Equal(HttpStatusCode.NotFound, refused.Status);
+    }
+
+    [Fact]
+    public async Task Status_lines_carry_werkzeugs_capital_reason_phrase_in_the_profile_only()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+
+        using var refused = await lenient.Http.GetAsync("/getComputerInformation?computer_id=" + Uri.EscapeDataString("a/b"));
+        using var missing = await lenient.Http.GetAsync("/getComputerInformation?computer_id=" + Default + "42");
+        using var ok = await lenient.Http.GetAsync("/getComputerInformation?computer_id=" + Default);
+        using var strictRefused = await strict.Http.GetAsync("/getComputerInformation?computer_id=" + Uri.EscapeDataString("a/b"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("BAD REQUEST", refused.ReasonPhrase);
+        Assert.Equal("NOT FOUND", missing.ReasonPhrase);
+        Assert.Equal("OK", ok.ReasonPhrase);
+        Assert.Equal(HttpStatusCode.BadRequest, strictRefused.StatusCode);
+        Assert.Equal("Bad Request", strictRefused.ReasonPhrase);
+    }
+
     private async Task<T> StartAsync<T>(T master)
         where T : LoopbackMaster
     {
@@ -179,14 +286,17 @@ public sealed class SlapproxyProfileTests : IAsyncLifetime
     }
 
     private static string FormatXml(string computer, int partitions) =>
+        FormatXml(computer, [.. Enumerable.Range(0, partitions).Select(i => "slappart" + i)]);
+
+    private static string FormatXml(string computer, params string[] partitions) =>
         SlapMarshal.Write(SlapWireObjects.ToFormatDictionary(new ComputerFormat(
             computer,
             "10.88.0.1",
             "255.255.255.0",
-            Enumerable.Range(0, partitions).Select(i => new ComputerPartition
+            partitions.Select((reference, i) => new ComputerPartition
             {
                 ComputerReference = computer,
-                Reference = "slappart" + i,
+                Reference = reference,
                 Addresses = [new PartitionAddress("10.88.0." + (10 + i), "255.255.255.255", "slaptap" + i)],
                 Tap = new PartitionTap("slaptap" + i),
             }).ToList())));

@@ -277,6 +277,19 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
             var again = Assert.IsType<MarshalObject>((await a.RequestXmlAsync(title, sla: new Dictionary<string, string> { ["master_url"] = masters.BUrl })).Marshal());
             Assert.Equal("https://b.example/xml", Assert.IsType<Dictionary<object, object?>>(again.Get("_connection_dict"))["url"]);
             Assert.Single(await masters.AllOnBAsync(), i => i.Title == title);
+            Assert.Null(again.Get("_access_status"));
+
+            // What B's node reports comes back over XML too (B's _access_status, read by A's XML client) and A's XML
+            // answer says it in the same words.
+            await masters.B.Master.ReportInstanceStateAsync(FederatedMasters.Computer, onB.PartitionReference!, ReportedState.Error, "promise failed on B", default);
+            var reported = Assert.IsType<MarshalObject>((await a.RequestXmlAsync(title, sla: new Dictionary<string, string> { ["master_url"] = masters.BUrl })).Marshal());
+            Assert.Equal("#error while instanciating: promise failed on B", reported.Get("_access_status"));
+            var onA = await a.Services.GetRequiredService<ISlapMaster>().GetInstanceAsync((string)reported.Get("_instance_guid")!, default);
+            Assert.Equal(ReportedState.Error, onA.ReportedState);
+            Assert.Equal("promise failed on B", onA.ErrorMessage);
+            await masters.B.Master.ReportInstanceStateAsync(FederatedMasters.Computer, onB.PartitionReference!, ReportedState.Started, null, default);
+            await a.Services.GetRequiredService<SlapOS.Master.Federation.ForwardedInstanceRefresh>().RefreshAllAsync(default);
+            Assert.Equal(ReportedState.Started, (await a.Services.GetRequiredService<ISlapMaster>().GetInstanceAsync(onA.Reference, default)).ReportedState);
 
             Assert.Equal(HttpStatusCode.OK, (await a.RequestXmlAsync(title, state: "destroyed")).Status);
             Assert.Equal(RequestedState.Destroyed, (await masters.OnBAsync(title))!.RequestedState);

@@ -43,6 +43,45 @@ public partial class SlapWireObjectsTests
         Assert.Equal(NormalizeTimestamps(exchange.ResponseBody), NormalizeTimestamps(written));
     }
 
+    [Theory]
+    [InlineData(ReportedState.Started, null)]
+    [InlineData(ReportedState.Error, "promise failed")]
+    public void A_request_answer_carries_what_the_node_reported_as_access_status(ReportedState state, string? error)
+    {
+        var request = new InstanceRequest { Title = "Forwarded", SoftwareReleaseUrl = Sr1 };
+        var instance = new SoftwareInstance
+        {
+            Reference = "SOFTINST-7",
+            RequesterReference = InstanceRequest.RootRequester,
+            Title = "Forwarded",
+            RootReference = "SOFTINST-7",
+            SoftwareReleaseUrl = Sr1,
+            ComputerReference = "COMP-1",
+            PartitionReference = "slappart3",
+            ReportedState = state,
+            ErrorMessage = error,
+        };
+
+        var answer = (MarshalObject)SlapMarshal.Read(SlapMarshal.Write(SlapWireObjects.ToSoftwareInstance(instance, [])))!;
+        var read = SlapWireObjects.ReadSoftwareInstance(answer, request);
+
+        Assert.Equal(SlapAccessStatus.ToText(state, error), answer.Get("_access_status"));
+        Assert.Equal(state, read.ReportedState);
+        Assert.Equal(error, read.ErrorMessage);
+    }
+
+    [Fact]
+    public void A_request_answer_before_any_report_has_no_access_status()
+    {
+        var instance = new SoftwareInstance { Reference = "SOFTINST-8", RequesterReference = InstanceRequest.RootRequester, Title = "New", RootReference = "SOFTINST-8", SoftwareReleaseUrl = Sr1 };
+
+        var answer = SlapWireObjects.ToSoftwareInstance(instance, []);
+        var read = SlapWireObjects.ReadSoftwareInstance(answer, new InstanceRequest { Title = "New", SoftwareReleaseUrl = Sr1 });
+
+        Assert.False(answer.State.ContainsKey("_access_status"));
+        Assert.Equal(ReportedState.None, read.ReportedState);
+    }
+
     [Fact]
     public void Fake_frontend_answer_is_read_as_a_shared_instance_with_its_connection()
     {

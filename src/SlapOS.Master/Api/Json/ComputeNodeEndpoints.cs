@@ -86,7 +86,7 @@ internal static class ComputeNodeEndpoints
     public static async Task<object> GetPartitionAsync(HttpContext context, JsonElement body, CancellationToken cancellationToken)
     {
         var (master, computer) = await AuthorizedComputerAsync(context, body, cancellationToken, mustExist: true);
-        var partition = SlapReference.Validate(JsonDocuments.RequiredString(body, "compute_partition_id"), "compute_partition_id");
+        var partition = SlapproxyProfile.PartitionReference(context, JsonDocuments.RequiredString(body, "compute_partition_id"), "compute_partition_id");
         var instance = await master.GetPartitionInstanceAsync(computer, partition, cancellationToken);
         JsonDocuments.WithInstanceHeaders(context, instance);
         return await JsonDocuments.InstanceAsync(master, instance, cancellationToken);
@@ -121,7 +121,7 @@ internal static class ComputeNodeEndpoints
             partitions.Add(new ComputerPartition
             {
                 ComputerReference = computer,
-                Reference = SlapReference.Validate(JsonDocuments.RequiredString(item, "partition_id"), "partition_id"),
+                Reference = SlapproxyProfile.PartitionReference(context, JsonDocuments.RequiredString(item, "partition_id"), "partition_id"),
                 Addresses = addresses,
             });
         }

@@ -14,6 +14,7 @@ internal static class SlapIdentityGate
     /// <summary>Wraps an endpoint; a lost store anywhere behind it answers 503 (see <see cref="Outage.StoreOutage"/>).</summary>
     public static RequestDelegate Wrap(RequestDelegate next) => Outage.StoreOutage.Wrap(async context =>
     {
+        Compatibility.SlapproxyReasonPhrase.Apply(context);
         var mode = context.RequestServices.GetRequiredService<IOptionsMonitor<SlapOSMasterOptions>>().CurrentValue.Security.Mode;
         var identity = mode switch
         {

@@ -67,7 +67,7 @@ internal static class XmlApiEndpoints
     private static async Task<(string Computer, string Partition)> PartitionAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken, string computerField = "computer_id", string partitionField = "computer_partition_id")
     {
         var computer = SlapReference.Validate(request.Required(computerField), computerField);
-        var partition = SlapReference.Validate(request.Required(partitionField), partitionField);
+        var partition = SlapproxyProfile.PartitionReference(context, request.Required(partitionField), partitionField);
         var caller = context.GetSlapIdentity();
         if (caller.Kind == IdentityKind.Partition)
         {
@@ -115,9 +115,11 @@ internal static class XmlApiEndpoints
     private static async Task<string> PartitionCertificateAsync(HttpContext context, XmlApiRequest request, CancellationToken cancellationToken)
     {
         var (computer, partition) = await PartitionAsync(context, request, cancellationToken);
-        if (await Master(context).FindPartitionAsync(computer, partition, cancellationToken) is { State: PartitionState.Free })
+        var found = await Master(context).FindPartitionAsync(computer, partition, cancellationToken);
+        if (found is { State: PartitionState.Free } || (found is null && SlapproxyProfile.IsOn(context)))
         {
-            // A free partition holds no instance, so no identity to certify: the empty pair, as slapproxy answers.
+            // A free partition holds no instance, so no identity to certify: the empty pair, as slapproxy answers;
+            // in the slapproxy profile also for a partition not formatted yet (slapproxy answers it for any partition).
             return SlapMarshal.Write(new Dictionary<object, object?> { ["certificate"] = string.Empty, ["key"] = string.Empty });
         }
 
