@@ -35,6 +35,6 @@ internal static partial class NativeSupervisorLog
     [LoggerMessage(10, LogLevel.Warning, "Could not rotate the log file {File}")]
     public static partial void RotationFailed(ILogger logger, string file, Exception exception);
 
-    [LoggerMessage(11, LogLevel.Warning, "{Group}:{Program} (pid {ProcessId}) was launched by a previous run that died before letting it run: killed, it will be started again")]
+    [LoggerMessage(11, LogLevel.Warning, "{Group}:{Program} (pid {ProcessId}) was launched by a previous run and neither ran nor exited: killed, it will be started again")]
     public static partial void HeldDiscarded(ILogger logger, string group, string program, int processId);
 }

@@ -120,9 +120,10 @@ internal static class ProgramLauncher
             return false;
         }
 
-        // argv: /bin/sh -c <script> slapos-program …
+        // argv: [setsid] /bin/sh -c <script> slapos-program … (setsid until it has exec'd the shell).
         var arguments = commandLine.Split('\0');
-        return arguments.Length > 3 && arguments[1] == "-c" && arguments[2] == RedirectScript && arguments[3] == "slapos-program";
+        var script = Array.IndexOf(arguments, RedirectScript);
+        return script is 2 or 3 && arguments[script - 1] == "-c" && script + 1 < arguments.Length && arguments[script + 1] == "slapos-program";
     }
 
     /// <summary>Ends a held program that will not be recorded: it has run nothing of the program yet.</summary>

@@ -14,8 +14,11 @@ namespace SlapOS.Providers.Supervision;
 /// </summary>
 internal sealed class SupervisedProgram : IDisposable
 {
+    // How long a restored process may stay in the launcher shell (500 × 10 ms; counted in steps, not read from a clock).
+    private const int LauncherWaits = 500;
     private static readonly TimeSpan GonePollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LauncherWaitStep = TimeSpan.FromMilliseconds(10);
 
     private readonly Lock sync = new();
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -73,14 +76,15 @@ internal sealed class SupervisedProgram : IDisposable
     /// <summary>
     /// Takes over the state left by a previous run of the host: a process that is still alive
     /// (same pid and start time) is adopted as RUNNING; otherwise the program is EXITED. A recorded process
-    /// still in the launcher shell (the previous host died before releasing it) has run nothing of the program:
-    /// it is killed and the program is EXITED, so the next start runs it once.
+    /// still in the launcher shell is waited for: released, it becomes the program (adopted); held by a host that
+    /// died before releasing it, it exits (EXITED, so the next start runs the program once). One that does
+    /// neither has run nothing of the program: it is killed.
     /// </summary>
     public void Restore(ProgramStateFile saved)
     {
         lock (sync)
         {
-            if (saved.ProcessId is int held && saved.StartTicks is long heldTicks && PosixProcess.IsAlive(held, heldTicks) && ProgramLauncher.IsLauncher(held))
+            if (saved.ProcessId is int held && saved.StartTicks is long heldTicks && !LeavesLauncher(held, heldTicks))
             {
                 PosixProcess.SignalGroupAndLeader(held, PosixProcess.SignalKill);
                 NativeSupervisorLog.HeldDiscarded(logger, group, Definition.Name, held);
@@ -418,6 +422,22 @@ internal sealed class SupervisedProgram : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Waits (bounded) while a recorded process is still the launcher shell; false when it stays there.</summary>
+    private static bool LeavesLauncher(int processId, long startTicks)
+    {
+        for (var wait = 0; PosixProcess.IsAlive(processId, startTicks) && ProgramLauncher.IsLauncher(processId); wait++)
+        {
+            if (wait == LauncherWaits)
+            {
+                return false;
+            }
+
+            Thread.Sleep(LauncherWaitStep);
+        }
+
+        return true;
     }
 
     private TimeSpan Backoff(int attempt)

@@ -144,13 +144,14 @@ public sealed class NativeSupervisorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_recorded_process_still_held_by_its_launcher_is_killed_and_the_program_started_once()
+    public async Task A_recorded_process_stuck_in_its_launcher_is_killed_and_the_program_started_once()
     {
         var group = "slappart-" + Guid.NewGuid().ToString("N")[..12];
         var directory = Directory.CreateDirectory(Path.Combine(StateDirectory, group)).FullName;
         var definition = Program("web", "while :; do sleep 1; done");
 
-        // A previous host recorded the process and died before releasing it (the pipe is still open here).
+        // A recorded process stuck in the launcher shell: neither released nor let go (its pipe is still open here),
+        // so it neither runs the program nor exits; the new supervisor waits for it, then kills it.
         using var held = ProgramLauncher.Start(definition);
         var saved = new ProgramStateFile
         {
