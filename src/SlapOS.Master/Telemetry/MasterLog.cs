@@ -31,4 +31,7 @@ internal static partial class MasterLog
 
     [LoggerMessage(30, LogLevel.Warning, "The store is unreachable: {Path} answered 503 with Retry-After")]
     public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Warning, "The store's disk is full: computer {Computer}'s last contact was not recorded; its document is served all the same")]
+    public static partial void ContactNotRecorded(ILogger logger, string computer, Exception exception);
 }

@@ -10,7 +10,8 @@ namespace SlapOS.Master.Api.Outage;
 
 /// <summary>
 /// The one rule for a lost store: when the database cannot be reached (connection refused or lost, no primary,
-/// a transient error, SQLite busy or locked, a timeout), every SlapOS endpoint answers 503 with
+/// a transient error, SQLite busy or locked, a timeout) or cannot write for want of space (SQLite's SQLITE_FULL,
+/// PostgreSQL's disk_full, a file write failing with ENOSPC or EDQUOT), every SlapOS endpoint answers 503 with
 /// <c>Retry-After</c> and a clear error, never a bare 500; the next request simply tries the store again, so
 /// the master recovers without a restart. Every endpoint goes through <see cref="Wrap"/>.
 /// </summary>
@@ -26,6 +27,18 @@ internal static class StoreOutage
     private const string NpgsqlNoSuitableHost = "No suitable host was found";
 
     private const string Message = "The SlapOS master's database is unreachable for now; nothing was changed by this request unless it was acknowledged before. Retry later.";
+
+    private const string FullMessage = "The SlapOS master's database has no space left on its disk; nothing was changed by this request unless it was acknowledged before. Reads still work. Retry later.";
+
+    /// <summary>SQLite's SQLITE_FULL: a write needed a page the file system could not give.</summary>
+    private const int SqliteFull = 13;
+
+    /// <summary>PostgreSQL's SQLSTATE disk_full.</summary>
+    private const string PostgreSqlDiskFull = "53100";
+
+    /// <summary>Linux errno values of a full file system (ENOSPC) and of an exhausted quota (EDQUOT), as .NET's IOException carries them.</summary>
+    private const int Enospc = 28;
+    private const int Edquot = 122;
 
     /// <summary>Runs <paramref name="next"/>; a lost store becomes a 503 with Retry-After.</summary>
     public static RequestDelegate Wrap(RequestDelegate next) => async context =>
@@ -47,16 +60,24 @@ internal static class StoreOutage
                 MasterLog.StoreUnavailable(logger, context.Request.Path, e);
             }
 
-            await WriteAsync(context, ErrorType, Message, RetryAfterSeconds);
+            await WriteAsync(context, ErrorType, IsStoreFull(e) ? FullMessage : Message, RetryAfterSeconds);
         }
     };
 
     /// <summary>The error's <c>type</c> in JSON answers when an external master cannot be reached (federation).</summary>
     public const string ExternalMasterErrorType = "external-master-unavailable";
 
-    /// <summary>Whether <paramref name="exception"/> (or what caused it) says the store cannot be reached now.</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or what caused it) says the store cannot be reached now, or cannot write
+    /// now for want of space (<see cref="IsStoreFull"/>).
+    /// </summary>
     public static bool IsStoreLost(Exception? exception)
     {
+        if (IsStoreFull(exception))
+        {
+            return true;
+        }
+
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
@@ -64,8 +85,8 @@ internal static class StoreOutage
                 case SocketException or TimeoutException:
                     return true;
                 // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), without a reference to its client library.
-                case DbException db when db.GetType().Name == "SqliteException":
-                    return db.ErrorCode is 5 or 6;
+                case DbException db when SqliteErrorCode(db) is { } code:
+                    return code is 5 or 6;
                 // Npgsql and SqlClient say which of their errors are transient: lost connections, no primary,
                 // a server shutting down or starting, deadlock victims beyond the store's own retries.
                 case DbException { IsTransient: true }:
@@ -82,6 +103,38 @@ internal static class StoreOutage
 
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or what caused it) says the store's disk is full: SQLITE_FULL, PostgreSQL's
+    /// disk_full, or a file write refused with ENOSPC or EDQUOT. Space freed, the next write succeeds.
+    /// </summary>
+    public static bool IsStoreFull(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case DbException db when SqliteErrorCode(db) is { } code:
+                    return code == SqliteFull;
+                case DbException { SqlState: PostgreSqlDiskFull }:
+                    return true;
+                case IOException io when io.HResult is Enospc or Edquot:
+                    return true;
+                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsStoreFull):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// SQLite's primary result code of a <c>SqliteException</c> (its <c>SqliteErrorCode</c>), or <see langword="null"/> for
+    /// another exception. Read by name, so that the master needs no reference to SQLite's client library; its
+    /// <see cref="System.Runtime.InteropServices.ExternalException.ErrorCode"/> is not the SQLite code (it is E_FAIL).
+    /// </summary>
+    private static int? SqliteErrorCode(DbException exception) =>
+        exception.GetType() is { Name: "SqliteException" } type && type.GetProperty("SqliteErrorCode")?.GetValue(exception) is int code ? code : null;
 
     private static async Task WriteAsync(HttpContext context, string type, string message, int retryAfterSeconds)
     {
