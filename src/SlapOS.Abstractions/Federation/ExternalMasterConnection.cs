@@ -17,6 +17,19 @@ public sealed record ExternalMasterConnection(
     int MaxRetries,
     string Api = ExternalMasterConnection.JsonApi)
 {
+    /// <summary>
+    /// Where the CRL its TLS certificate is checked against comes from, as for a node and its master (default
+    /// <see cref="MasterRevocationCheck.Auto"/>: the CRL it publishes at <c>/ca/crl</c> over the JSON API with a
+    /// <see cref="CaCertificateFile"/>, none otherwise).
+    /// </summary>
+    public MasterRevocationCheck RevocationCheck { get; init; } = MasterRevocationCheck.Auto;
+
+    /// <summary>The CRL file (DER or PEM) for <see cref="MasterRevocationCheck.File"/>.</summary>
+    public string? RevocationListFile { get; init; }
+
+    /// <summary>How often the CRL is read again (it is also read again once past its nextUpdate).</summary>
+    public TimeSpan RevocationRefreshInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Our JSON API v0.</summary>
     public const string JsonApi = "json";
 

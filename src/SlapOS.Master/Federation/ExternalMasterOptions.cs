@@ -29,4 +29,17 @@ public sealed class ExternalMasterOptions
 
     /// <summary>How many times a transient failure is retried, with exponential back-off (default 2).</summary>
     public int MaxRetries { get; set; } = 2;
+
+    /// <summary>
+    /// Where the CRL its TLS certificate is checked against comes from, as <c>SlapOS:Slave:MasterClient:RevocationCheck</c>
+    /// for a node (default <see cref="MasterRevocationCheck.Auto"/>: the CRL it publishes at <c>/ca/crl</c> when reached
+    /// over the JSON API with a <see cref="CaCertificateFile"/>; no check over the XML API or without a CA file).
+    /// </summary>
+    public MasterRevocationCheck RevocationCheck { get; set; } = MasterRevocationCheck.Auto;
+
+    /// <summary>The CRL file (DER or PEM) for <see cref="MasterRevocationCheck.File"/>.</summary>
+    public string? RevocationListFile { get; set; }
+
+    /// <summary>How often the CRL is read again (default 1 minute, 1 s – 1 day; also once past its nextUpdate).</summary>
+    public TimeSpan RevocationRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -50,7 +50,12 @@ internal sealed class ExternalMasters(IOptions<FederationOptions> options, IServ
             master.CaCertificateFile,
             master.AttemptTimeout,
             master.MaxRetries,
-            master.Api)));
+            master.Api)
+        {
+            RevocationCheck = master.RevocationCheck,
+            RevocationListFile = master.RevocationListFile,
+            RevocationRefreshInterval = master.RevocationRefreshInterval,
+        }));
     }
 
     /// <summary>The health of every configured master, by name.</summary>

@@ -66,6 +66,16 @@ internal sealed class FederationOptionsValidator(IServiceProvider services) : IV
                 failures.Add($"{section}: AttemptTimeout must be between 1 second and 10 minutes and MaxRetries between 0 and 10.");
             }
 
+            if (MasterRevocationCheckRules.Problem(master.RevocationCheck, master.CaCertificateFile, master.RevocationListFile) is { } revocation)
+            {
+                failures.Add($"{section}: {revocation}.");
+            }
+
+            if (master.RevocationRefreshInterval < TimeSpan.FromSeconds(1) || master.RevocationRefreshInterval > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{section}:RevocationRefreshInterval must be between 1 second and 1 day.");
+            }
+
             if (master.Api is not (ExternalMasterConnection.JsonApi or ExternalMasterConnection.XmlApi))
             {
                 failures.Add($"{section}:Api must be '{ExternalMasterConnection.JsonApi}' or '{ExternalMasterConnection.XmlApi}' (got '{master.Api}').");

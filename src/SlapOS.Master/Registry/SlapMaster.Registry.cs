@@ -148,7 +148,16 @@ internal sealed partial class SlapMaster
     public async Task<ComputerDocument> GetComputerDocumentAsync(string computerReference, CancellationToken cancellationToken)
     {
         await GetComputerAsync(computerReference, cancellationToken).ConfigureAwait(false);
-        await store.TouchComputerAsync(computerReference, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await store.TouchComputerAsync(computerReference, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StoreUnavailability.IsFull(e))
+        {
+            // The last contact is bookkeeping: a full disk must not stop nodes from reading what to run.
+            MasterLog.ContactNotRecorded(logger, computerReference, e);
+        }
+
         var installations = await store.ListSoftwareInstallationsAsync(computerReference, cancellationToken).ConfigureAwait(false);
         var partitions = await store.ListPartitionsAsync(computerReference, cancellationToken).ConfigureAwait(false);
         var instances = await ToListAsync(store.ListInstancesAsync(new InstanceQuery { ComputerReference = computerReference }, cancellationToken)).ConfigureAwait(false);

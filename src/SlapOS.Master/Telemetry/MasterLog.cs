@@ -37,4 +37,7 @@ internal static partial class MasterLog
 
     [LoggerMessage(31, LogLevel.Warning, "The store is unreachable: the revocation of client certificate {SerialNumber} is checked again on each request, which answers 503 until the store answers")]
     public static partial void RevocationUnknownAtHandshake(ILogger logger, string serialNumber, Exception exception);
+
+    [LoggerMessage(32, LogLevel.Warning, "The store's disk is full: computer {Computer}'s last contact was not recorded; its document is served all the same")]
+    public static partial void ContactNotRecorded(ILogger logger, string computer, Exception exception);
 }

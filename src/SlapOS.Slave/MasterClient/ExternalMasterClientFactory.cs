@@ -9,11 +9,14 @@ namespace SlapOS.Slave;
 /// <summary>
 /// Federation: the client a master forwards requests with is our JSON API client (or, with <c>Api = xml</c>, our
 /// legacy XML API client, the form slapproxy forwards), over its own TLS identity and
-/// with retries (exponential back-off with jitter) and a timeout per attempt. One HTTP client per external master.
+/// with retries (exponential back-off with jitter) and a timeout per attempt, checking the external master's TLS
+/// certificate against its CA's CRL as a node checks its master's (<see cref="MasterRevocationList"/>). One HTTP
+/// client per external master.
 /// </summary>
-internal sealed class ExternalMasterClientFactory(ILoggerFactory loggerFactory) : IExternalMasterClientFactory, IDisposable
+internal sealed class ExternalMasterClientFactory(ILoggerFactory loggerFactory, TimeProvider? time = null) : IExternalMasterClientFactory, IDisposable
 {
     private readonly List<HttpClient> _clients = [];
+    private readonly List<MasterRevocationList> _revocations = [];
     private readonly Lock _lock = new();
 
     public ISlapMasterClient Create(ExternalMasterConnection connection)
@@ -36,11 +39,31 @@ internal sealed class ExternalMasterClientFactory(ILoggerFactory loggerFactory) 
         }
 
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = connection.AttemptTimeout });
+        var url = connection.Url.ToString();
+
+        // The external master's certificate is checked against its CA's CRL exactly as a node checks its master's.
+        var revocation = MasterRevocationList.For(
+            new SlapMasterClientOptions
+            {
+                CertificateFile = connection.CertificateFile,
+                KeyFile = connection.KeyFile,
+                CaCertificateFile = connection.CaCertificateFile,
+                AttemptTimeout = connection.AttemptTimeout,
+                RevocationCheck = connection.RevocationCheck,
+                RevocationListFile = connection.RevocationListFile,
+                RevocationRefreshInterval = connection.RevocationRefreshInterval,
+            },
+            url,
+            json: connection.Api != ExternalMasterConnection.XmlApi,
+            time ?? TimeProvider.System,
+            loggerFactory.CreateLogger<MasterRevocationList>());
         var handler = new ResilienceHandler(builder.Build())
         {
-            InnerHandler = MasterClientHandler.Create(connection.CertificateFile, connection.KeyFile, connection.CaCertificateFile),
+            InnerHandler = new MasterRevocationHandler(revocation)
+            {
+                InnerHandler = MasterClientHandler.Create(connection.CertificateFile, connection.KeyFile, connection.CaCertificateFile, revocation),
+            },
         };
-        var url = connection.Url.ToString();
         var http = new HttpClient(handler)
         {
             BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"),
@@ -50,6 +73,7 @@ internal sealed class ExternalMasterClientFactory(ILoggerFactory loggerFactory) 
         lock (_lock)
         {
             _clients.Add(http);
+            _revocations.Add(revocation);
         }
 
         var slave = Options.Create(new SlapOSSlaveOptions { MasterUrl = url });
@@ -68,6 +92,12 @@ internal sealed class ExternalMasterClientFactory(ILoggerFactory loggerFactory) 
             }
 
             _clients.Clear();
+            foreach (var revocation in _revocations)
+            {
+                revocation.Dispose();
+            }
+
+            _revocations.Clear();
         }
     }
 }

@@ -55,17 +55,13 @@ internal sealed partial class MasterRevocationList : IDisposable
 
     /// <summary>
     /// The list <paramref name="options"/> choose for a client of the master at <paramref name="masterUrl"/>
-    /// (<paramref name="json"/>: the JSON API client, whose master is ours and publishes <c>/ca/crl</c>).
+    /// (<paramref name="json"/>: the JSON API client, whose master is ours and publishes <c>/ca/crl</c>). The node's
+    /// master client and a master's client of an external master (federation) both take their list here.
     /// </summary>
     public static MasterRevocationList For(SlapMasterClientOptions options, string masterUrl, bool json, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var check = options.RevocationCheck;
-        if (check == MasterRevocationCheck.Auto)
-        {
-            check = json && options.CaCertificateFile is not null ? MasterRevocationCheck.Master : MasterRevocationCheck.Off;
-        }
-
+        var check = MasterRevocationCheckRules.Resolve(options.RevocationCheck, json, options.CaCertificateFile);
         if (check == MasterRevocationCheck.Off)
         {
             return Off(logger);

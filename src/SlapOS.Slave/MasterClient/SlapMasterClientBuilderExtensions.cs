@@ -47,11 +47,8 @@ public static class SlapMasterClientBuilderExtensions
                 "SlapOS:Slave:MasterClient: CertificateFile, KeyFile or CaCertificateFile does not exist")
             .Validate(o => o.TotalTimeout >= o.AttemptTimeout, "SlapOS:Slave:MasterClient: TotalTimeout must not be shorter than AttemptTimeout")
             .Validate(
-                o => o.RevocationCheck is not (MasterRevocationCheck.Master or MasterRevocationCheck.File) || o.CaCertificateFile is not null,
-                "SlapOS:Slave:MasterClient: RevocationCheck Master or File needs CaCertificateFile (the CA that signs the CRL)")
-            .Validate(
-                o => o.RevocationCheck != MasterRevocationCheck.File || (o.RevocationListFile is not null && File.Exists(o.RevocationListFile)),
-                "SlapOS:Slave:MasterClient: RevocationCheck File needs RevocationListFile, an existing CRL file")
+                o => MasterRevocationCheckRules.Problem(o.RevocationCheck, o.CaCertificateFile, o.RevocationListFile) is null,
+                "SlapOS:Slave:MasterClient: RevocationCheck Master or File needs CaCertificateFile (the CA that signs the CRL); File needs RevocationListFile, an existing CRL file")
             .ValidateOnStart();
 
         // One CRL per client kind, shared by its handlers (which the factory renews every few minutes).

@@ -88,4 +88,30 @@ public sealed class FederationStartupTests : IDisposable
         var noClient = await StartFailureAsync(new() { ["SlapOS:Master:Federation:Masters:b:Url"] = "http://b.example/" }, withClient: false);
         Assert.Contains("UseJsonExternalMasters()", noClient, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_revocation_check_without_its_ca_or_its_crl_file_is_a_start_up_error()
+    {
+        var certificate = Path.Combine(_directory, "a.crt");
+        var key = Path.Combine(_directory, "a.key");
+        await File.WriteAllTextAsync(certificate, "unused");
+        await File.WriteAllTextAsync(key, "unused");
+        var https = new Dictionary<string, string>
+        {
+            ["SlapOS:Master:Federation:Masters:b:Url"] = "https://b.example/",
+            ["SlapOS:Master:Federation:Masters:b:CertificateFile"] = certificate,
+            ["SlapOS:Master:Federation:Masters:b:KeyFile"] = key,
+        };
+
+        var noCa = await StartFailureAsync(new(https) { ["SlapOS:Master:Federation:Masters:b:RevocationCheck"] = "Master" });
+        Assert.Contains("SlapOS:Master:Federation:Masters:b: RevocationCheck Master or File needs CaCertificateFile", noCa, StringComparison.Ordinal);
+
+        var noFile = await StartFailureAsync(new(https)
+        {
+            ["SlapOS:Master:Federation:Masters:b:CaCertificateFile"] = certificate,
+            ["SlapOS:Master:Federation:Masters:b:RevocationCheck"] = "File",
+            ["SlapOS:Master:Federation:Masters:b:RevocationListFile"] = Path.Combine(_directory, "none.crl"),
+        });
+        Assert.Contains("RevocationCheck File needs RevocationListFile, an existing CRL file", noFile, StringComparison.Ordinal);
+    }
 }

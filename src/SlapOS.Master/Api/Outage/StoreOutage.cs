@@ -9,7 +9,7 @@ namespace SlapOS.Master.Api.Outage;
 /// <summary>
 /// The one answer to a lost store: when the database cannot answer now (<see cref="StoreUnavailability"/> says which
 /// failures those are), every SlapOS endpoint answers 503 with <c>Retry-After</c> and a clear error, never a bare 500
-/// nor a refusal; the next request simply tries the store again, so the master recovers without a restart. Every
+/// nor a refusal (a full disk says so: reads still work); the next request simply tries the store again, so the master recovers without a restart. Every
 /// endpoint goes through <see cref="Wrap"/>, the identity gate (certificate and revocation checks) included.
 /// </summary>
 internal static class StoreOutage
@@ -21,6 +21,8 @@ internal static class StoreOutage
     public const string ErrorType = "store-unavailable";
 
     private const string Message = "The SlapOS master's database is unreachable for now; nothing was changed by this request unless it was acknowledged before. Retry later.";
+
+    private const string FullMessage = "The SlapOS master's database has no space left on its disk; nothing was changed by this request unless it was acknowledged before. Reads still work. Retry later.";
 
     /// <summary>Runs <paramref name="next"/>; a lost store becomes a 503 with Retry-After.</summary>
     public static RequestDelegate Wrap(RequestDelegate next) => async context =>
@@ -42,7 +44,7 @@ internal static class StoreOutage
                 MasterLog.StoreUnavailable(logger, context.Request.Path, e);
             }
 
-            await WriteAsync(context, ErrorType, Message, RetryAfterSeconds);
+            await WriteAsync(context, ErrorType, StoreUnavailability.IsFull(e) ? FullMessage : Message, RetryAfterSeconds);
         }
     };
 
