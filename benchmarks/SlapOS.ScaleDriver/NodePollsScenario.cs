@@ -6,7 +6,7 @@ namespace SlapOS.ScaleDriver;
 
 /// <summary>
 /// The <c>node-polls</c> scenario: N simulated computers (one allocated instance each) each fetch their
-/// document (<c>getFullComputerInformation</c>, XML client) once a minute and report their partitions
+/// document (<c>getFullComputerInformation</c>, XML client; <c>--api json</c>: the JSON client) every period and report their partitions
 /// started, the polls spread evenly over the minute, for a bounded time (open loop: a slow master makes
 /// polls pile up, not slow down). Meanwhile a node long-polls <c>slapos.wait.v0.compute_node_change</c>
 /// and the driver changes one of its instances: the time until the waiting node is woken up.
@@ -19,8 +19,9 @@ internal static class NodePollsScenario
         var seconds = options.Double("--seconds", 60);
         var period = options.Double("--period", 60);
         var wakeups = options.Int("--wakeups", 10);
+        var json = options.Get("--api", "xml") == "json";
         Measure.PrintConditions("node-polls", string.Create(CultureInfo.InvariantCulture,
-            $"load: master process on loopback, SQLite (WAL); N computers of 2 partitions, 1 instance each; each computer polls every {period:F0} s (getFullComputerInformation + startedComputerPartition per instance, XML client, one shared connection pool of 64), for {seconds:F0} s; {wakeups} long-poll wake-ups during the run"));
+            $"load: master process on loopback, SQLite (WAL); N computers of 2 partitions, 1 instance each; each computer polls every {period:F0} s ({(json ? "JSON client: software and instance lists with If-None-Match, the instance and its shared list, a started report per instance" : "getFullComputerInformation + startedComputerPartition per instance, XML client")}, one shared connection pool of 64), for {seconds:F0} s; {wakeups} long-poll wake-ups during the run"));
         Console.WriteLine("| computers | polls | HTTP requests | errors | seconds | polls/s | poll p50 ms | poll p99 ms | poll max ms | master CPU s | master CPU % of one core | master peak RSS MiB | wake-up p50 ms | wake-up max ms |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var computers in sizes)
@@ -32,7 +33,7 @@ internal static class NodePollsScenario
                     ["--sqlite", Path.Combine(directory, "master.db"), "--setup", "--computers", $"{computers}", "--partitions", "2", "--allocate", $"{computers}", "--params", "3"], TimeSpan.FromMinutes(5));
                 using var clients = new Clients(master.Url, 64);
                 using var waiter = new Clients(master.Url, 4);
-                await RowAsync(computers, seconds, period, wakeups, master, clients, waiter);
+                await RowAsync(computers, seconds, period, wakeups, master, json ? clients.Json : clients.Xml, waiter);
             }
             finally
             {
@@ -45,7 +46,7 @@ internal static class NodePollsScenario
         return 0;
     }
 
-    private static async Task RowAsync(int computers, double seconds, double period, int wakeups, MasterProcess master, Clients clients, Clients waiter)
+    private static async Task RowAsync(int computers, double seconds, double period, int wakeups, MasterProcess master, ISlapMasterClient client, Clients waiter)
     {
         var latencies = new ConcurrentBag<double>();
         var errors = 0;
@@ -74,11 +75,11 @@ internal static class NodePollsScenario
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    var document = await clients.Xml.GetComputerDocumentAsync(computer, default);
+                    var document = await client.GetComputerDocumentAsync(computer, default);
                     Interlocked.Increment(ref requests);
                     foreach (var partition in document.Partitions.Where(p => p.InstanceReference is not null))
                     {
-                        await clients.Xml.ReportInstanceStateAsync(computer, partition.PartitionReference, ReportedState.Started, null, default);
+                        await client.ReportInstanceStateAsync(computer, partition.PartitionReference, ReportedState.Started, null, default);
                         Interlocked.Increment(ref requests);
                     }
 
