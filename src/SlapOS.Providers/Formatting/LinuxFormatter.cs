@@ -81,11 +81,14 @@ internal sealed class LinuxFormatter : IPartitionFormatter
             }
         }
 
+        var gateway = options.CreateTap && options.TapGatewayInterface is { } gatewayInterface
+            ? await TapGateway.ReadAsync(gatewayInterface, cancellationToken)
+            : null;
         var partitions = new List<ComputerPartition>(indexes.Count);
         foreach (var index in indexes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            partitions.Add(await EnsurePartitionAsync(layout, userPrefix, index, addresses, cancellationToken));
+            partitions.Add(await EnsurePartitionAsync(layout, userPrefix, index, addresses, gateway, cancellationToken));
         }
 
         return partitions;
@@ -171,7 +174,7 @@ internal sealed class LinuxFormatter : IPartitionFormatter
         return new IPAddress(bytes);
     }
 
-    private async Task<ComputerPartition> EnsurePartitionAsync(PartitionLayout layout, string userPrefix, int index, HashSet<string> addresses, CancellationToken cancellationToken)
+    private async Task<ComputerPartition> EnsurePartitionAsync(PartitionLayout layout, string userPrefix, int index, HashSet<string> addresses, TapGateway? gateway, CancellationToken cancellationToken)
     {
         var reference = Reference(layout, index);
         var user = userPrefix + index.ToString(CultureInfo.InvariantCulture);
@@ -210,6 +213,10 @@ internal sealed class LinuxFormatter : IPartitionFormatter
             }
 
             tap = new PartitionTap(name);
+            if (gateway is not null)
+            {
+                tap = await EnsureTapRouteAsync(gateway.For(name, index), cancellationToken);
+            }
         }
 
         return new ComputerPartition
@@ -224,6 +231,25 @@ internal sealed class LinuxFormatter : IPartitionFormatter
             Tap = tap,
             State = layout.BusyPartitions.Contains(reference) ? PartitionState.Busy : PartitionState.Free,
         };
+    }
+
+    /// <summary>Routes the tap's IPv4 address through it (the tap is brought up: a route needs an up device), as slapformat.</summary>
+    private async Task<PartitionTap> EnsureTapRouteAsync(PartitionTap tap, CancellationToken cancellationToken)
+    {
+        var (_, state, _) = await HostCommands.QueryAsync("ip", ["-o", "link", "show", "dev", tap.Name], cancellationToken);
+        if (!state.Contains(",UP", StringComparison.Ordinal) && !state.Contains("<UP", StringComparison.Ordinal))
+        {
+            await commands.ChangeAsync("ip", ["link", "set", "dev", tap.Name, "up"], cancellationToken);
+        }
+
+        var route = tap.Ipv4Address + "/32";
+        var (_, routes, _) = await HostCommands.QueryAsync("ip", ["-o", "route", "show", route, "dev", tap.Name], cancellationToken);
+        if (string.IsNullOrWhiteSpace(routes))
+        {
+            await commands.ChangeAsync("ip", ["route", "replace", route, "dev", tap.Name], cancellationToken);
+        }
+
+        return tap;
     }
 
     private async Task RemovePartitionAsync(PartitionLayout layout, string userPrefix, int index, HashSet<string> addresses, CancellationToken cancellationToken)

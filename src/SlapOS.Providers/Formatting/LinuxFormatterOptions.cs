@@ -33,6 +33,14 @@ public sealed class LinuxFormatterOptions
     /// <summary>Whether each partition gets a tap interface owned by its user (for virtual machines).</summary>
     public bool CreateTap { get; set; }
 
+    /// <summary>
+    /// An interface of the host whose IPv4 network gives the taps routable addresses (slapformat's
+    /// <c>tap_gateway_interface</c>; needs <see cref="CreateTap"/>): tap N gets the N-th host address of that network
+    /// (skipping the network, broadcast and interface addresses), a host route through it, and the interface's address as
+    /// its gateway, all recorded in the computer's format upload. Null: taps have no IPv4 address.
+    /// </summary>
+    public string? TapGatewayInterface { get; set; }
+
     /// <summary>Base name of the taps (<c>slaptapN</c>); at most 15 characters with the number.</summary>
     public string TapPrefix { get; set; } = "slaptap";
 

@@ -35,6 +35,12 @@ internal sealed partial class LinuxFormatterOptionsValidator : IValidateOptions<
             failures.Add($"{section}:TapPrefix must be at most {MaxInterfaceName - 3} letters, digits, '.', '_' or '-' (got '{options.TapPrefix}').");
         }
 
+        if (options.TapGatewayInterface is not null
+            && (!options.CreateTap || !InterfacePattern().IsMatch(options.TapGatewayInterface) || options.TapGatewayInterface.Length > MaxInterfaceName))
+        {
+            failures.Add($"{section}:TapGatewayInterface must be an interface name of at most {MaxInterfaceName} letters, digits, '.', '_' or '-', with CreateTap (got '{options.TapGatewayInterface}', CreateTap {options.CreateTap}).");
+        }
+
         if (options.UserPrefix is not null && !UserPattern().IsMatch(options.UserPrefix))
         {
             failures.Add($"{section}:UserPrefix must be a lower-case user name of at most 28 characters (got '{options.UserPrefix}').");

@@ -103,6 +103,21 @@ public sealed class BinaryCacheUploadTests
         Assert.Contains(world.Log, l => l.Contains("Could not upload", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(-1, 1000, "MaxRetries")]
+    [InlineData(11, 1000, "MaxRetries")]
+    [InlineData(3, 0, "RetryDelay")]
+    public async Task BadRetryOptions_FailValidation(int retries, int delayMilliseconds, string option)
+    {
+        await using var world = await BinaryCacheWorld.StartAsync();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => world.Node("node1", configure: o =>
+        {
+            o.MaxRetries = retries;
+            o.RetryDelay = TimeSpan.FromMilliseconds(delayMilliseconds);
+        }));
+        Assert.Contains($"SlapOS:Slave:BinaryCache:{option}", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A node that downloads and uploads over HTTPS, trusting <paramref name="serverPem"/>, presenting <paramref name="identity"/> if any.</summary>
     private static ISoftwareInstaller UploadingNode(BinaryCacheWorld world, string name, string serverPem, (string Certificate, string Key)? identity) =>
         world.Node(name, upload: true, o =>

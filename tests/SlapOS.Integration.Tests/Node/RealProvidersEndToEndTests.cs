@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -42,7 +41,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Assert.True(Environment.UserName == "root" || Run("id", "-u").Trim() == "0", "This test makes Unix users, a bridge and addresses: run it as root (CI does).");
+        Assert.True(Environment.UserName == "root" || RootHost.Run("id", "-u").Trim() == "0", "This test makes Unix users, a bridge and addresses: run it as root (CI does).");
 
         // Partition users must reach the software and their partition under the temp dir.
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
@@ -104,16 +103,8 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         finally
         {
             // What the root formatter made: the bridge (with its addresses), the users and groups.
-            TryRun("ip", "link", "del", "dev", Bridge);
-            foreach (var user in File.ReadLines("/etc/passwd").Select(l => l.Split(':')[0]).Where(u => u.StartsWith(UserPrefix, StringComparison.Ordinal)).ToList())
-            {
-                TryRun("userdel", user);
-            }
-
-            foreach (var group in File.ReadLines("/etc/group").Select(l => l.Split(':')[0]).Where(g => g.StartsWith(UserPrefix, StringComparison.Ordinal)).ToList())
-            {
-                TryRun("groupdel", group);
-            }
+            RootHost.TryRun("ip", "link", "del", "dev", Bridge);
+            RootHost.RemoveUsersAndGroups(UserPrefix);
 
             Directory.Delete(root, recursive: true);
         }
@@ -143,7 +134,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         // The partition's own address (on the bridge) answers, from a process of the partition user.
         var address = (await Slap.ListPartitionsAsync(Computer, default)).Single(p => p.Reference == reference).Addresses[0];
         Assert.Equal(Bridge, address.NetworkInterface);
-        Assert.Equal($"{user}:{user}", Run("stat", "-c", "%U:%G", partitionPath).Trim());
+        Assert.Equal($"{user}:{user}", RootHost.Run("stat", "-c", "%U:%G", partitionPath).Trim());
         var url = running.ConnectionParameters["url"];
         Assert.StartsWith($"http://{address.Address}:", url, StringComparison.Ordinal);
         using (var http = new HttpClient())
@@ -154,7 +145,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         var supervisor = node!.Services.GetRequiredService<IProcessSupervisor>();
         var status = Assert.Single(await supervisor.GetStatusAsync(reference, default));
         var pid = status.ProcessId!.Value;
-        Assert.Equal(Run("id", "-u", user).Trim(), Uid(pid));
+        Assert.Equal(RootHost.Run("id", "-u", user).Trim(), Uid(pid));
         var groupFile = Path.Combine(root, "srv", "etc", "supervisord.conf.d", reference + ".conf");
         Assert.Contains($"user = {user}", File.ReadAllText(groupFile), StringComparison.Ordinal);
 
@@ -177,28 +168,5 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Run(string tool, params string[] arguments)
-    {
-        var (code, output) = TryRun(tool, arguments);
-        Assert.True(code == 0, $"{tool} {string.Join(' ', arguments)} failed with {code}");
-        return output;
-    }
-
-    private static (int Code, string Output) TryRun(string tool, params string[] arguments)
-    {
-        var path = new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) ?? tool;
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
     }
 }

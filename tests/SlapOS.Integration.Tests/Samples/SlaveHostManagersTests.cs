@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using SlapOS.Integration.Tests.Node;
 using SlapOS.Integration.Tests.ScaleOut;
 using Xunit.Abstractions;
 
@@ -131,7 +133,7 @@ public sealed class SlaveHostManagersTests(ITestOutputHelper output)
             var reference = (await master.Slap.RequestAsync(request, default)).PartitionReference!;
             var partition = (await master.Slap.ListPartitionsAsync(Computer, default)).Single(p => p.Reference == reference);
             var ipv4 = partition.Addresses.Select(a => a.Address).Single(a => a.Contains('.', StringComparison.Ordinal));
-            var uid = Run("id", "-u", UserPrefix + reference["slappart".Length..]);
+            var uid = RootHost.Run("id", "-u", UserPrefix + reference["slappart".Length..]).Trim();
 
             // Converged: the partition's chains are in the node's tables, reached from the base chains.
             await WaitForAsync(node, "the nftables rules", () => Task.FromResult(Exists(PortRedirectTable) && Exists(FirewallTable) && Table(FirewallTable).Contains("jump", StringComparison.Ordinal)));
@@ -185,20 +187,43 @@ public sealed class SlaveHostManagersTests(ITestOutputHelper output)
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var table in new[] { PortRedirectTable, FirewallTable }.Where(Exists))
             {
-                TryRun("nft", "delete", "table", "inet", table);
+                RootHost.TryRun("nft", "delete", "table", "inet", table);
             }
 
-            TryRun("ip", "link", "del", "dev", Bridge);
-            foreach (var user in File.ReadLines("/etc/passwd").Select(l => l.Split(':')[0]).Where(u => u.StartsWith(UserPrefix, StringComparison.Ordinal)).ToList())
-            {
-                TryRun("userdel", user);
-            }
+            RootHost.TryRun("ip", "link", "del", "dev", Bridge);
+            RootHost.RemoveUsersAndGroups(UserPrefix);
 
-            foreach (var group in File.ReadLines("/etc/group").Select(l => l.Split(':')[0]).Where(g => g.StartsWith(UserPrefix, StringComparison.Ordinal)).ToList())
-            {
-                TryRun("groupdel", group);
-            }
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 
+    [Fact]
+    public async Task The_sample_host_refuses_to_start_a_firewall_without_partition_users()
+    {
+        var directory = Directory.CreateTempSubdirectory("slapos-node-managers-").FullName;
+        var lines = new ConcurrentQueue<string>();
+        Process? node = null;
+        try
+        {
+            node = SlaveHostProgram.Start(output, directory,
+            [
+                "--urls", $"http://127.0.0.1:{HealthPort}", $"--SlapOS:Slave:ComputerReference={Computer}",
+                $"--SlapOS:Slave:MasterUrl=http://127.0.0.1:{MasterPort}", $"--SlapOS:Slave:InstanceRoot={Path.Combine(directory, "srv")}",
+                $"--SlapOS:Slave:SoftwareRoot={Path.Combine(directory, "opt")}", "--SlaveHost:Managers:Firewall=true",
+            ], lines);
+
+            // A bound on the test, not a timing assertion: the host checks its options before it starts anything.
+            using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await node.WaitForExitAsync(bound.Token);
+            node.WaitForExit(); // the last output lines
+
+            Assert.Equal(2, node.ExitCode);
+            Assert.Contains(lines, l => l.Contains("SlaveHost:Managers:Firewall tells partitions apart by their users", StringComparison.Ordinal));
+            Assert.False(Directory.Exists(Path.Combine(directory, "srv")));
+        }
+        finally
+        {
+            await SlaveHostProgram.StopAsync(node);
             Directory.Delete(directory, recursive: true);
         }
     }
@@ -241,30 +266,13 @@ public sealed class SlaveHostManagersTests(ITestOutputHelper output)
         Assert.Fail($"never reached: {what}");
     }
 
-    private static bool Exists(string table) => TryRun("nft", "list", "table", "inet", table).Code == 0;
+    private static bool Exists(string table) => RootHost.TryRun("nft", "list", "table", "inet", table).Code == 0;
 
-    private static string Table(string table) => TryRun("nft", "list", "table", "inet", table).Output;
+    private static string Table(string table) => RootHost.TryRun("nft", "list", "table", "inet", table).Output;
 
     /// <summary>Connects to 127.0.0.1:<paramref name="port"/> as <paramref name="uid"/>: <c>connected</c>, or the Python error's name.</summary>
-    private static string Connect(string uid, int port) => Run(
+    private static string Connect(string uid, int port) => RootHost.Run(
         "setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "/usr/bin/python3", "-c",
         "import socket, sys\ntry:\n    socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10); print('connected')\nexcept Exception as e:\n    print(type(e).__name__)",
-        port.ToString(CultureInfo.InvariantCulture));
-
-    private static string Run(string tool, params string[] arguments)
-    {
-        var (code, text) = TryRun(tool, arguments);
-        Assert.True(code == 0, $"{tool} {string.Join(' ', arguments)} failed with {code}");
-        return text.Trim();
-    }
-
-    private static (int Code, string Output) TryRun(string tool, params string[] arguments)
-    {
-        var path = new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) ?? tool;
-        using var process = Process.Start(new ProcessStartInfo(path, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
-        var error = process.StandardError.ReadToEndAsync();
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, text + error.Result);
-    }
+        port.ToString(CultureInfo.InvariantCulture)).Trim();
 }

@@ -170,12 +170,45 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
         {
             o.Ipv6Prefix = "10.0.0.0/8";
             o.Interface = "a-name-that-is-far-too-long";
+            o.TapGatewayInterface = "eth0"; // without CreateTap
         });
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("Ipv6Prefix", error.Message, StringComparison.Ordinal);
         Assert.Contains("Interface", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TapGatewayInterface", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Taps_get_routable_IPv4_addresses_of_the_gateway_interface_network_with_a_route_through_each()
+    {
+        // The gateway interface (slapformat's tap_gateway_interface): here the node's bridge, with a /29 of its own.
+        await node.Create().FormatAsync(Layout(0), CancellationToken.None);
+        var bytes = Guid.NewGuid().ToByteArray();
+        var network = $"10.199.{bytes[0]}.{bytes[1] & 0xF8}";
+        var gateway = $"10.199.{bytes[0]}.{(bytes[1] & 0xF8) + 1}";
+        RootNode.Run("ip", "addr", "add", gateway + "/29", "dev", node.Bridge);
+        var formatter = node.Create(tapGateway: node.Bridge);
+
+        var partitions = await formatter.FormatAsync(Layout(3), CancellationToken.None);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var tap = partitions.Single(p => p.Reference == "slappart" + i).Tap!;
+            var address = $"10.199.{bytes[0]}.{(bytes[1] & 0xF8) + 2 + i}";
+            Assert.Equal(new PartitionTap(node.TapPrefix + i, address, gateway, "255.255.255.248", network), tap);
+            Assert.Contains($"{address} ", RootNode.Run("ip", "-o", "route", "show", address + "/32", "dev", tap.Name), StringComparison.Ordinal);
+        }
+
+        // A second format finds the routes in place; a sixth tap would not fit in the /29 (5 addresses besides the gateway).
+        string Routes() => string.Concat(Enumerable.Range(0, 3).Select(i => RootNode.Run("ip", "-o", "route", "show", "dev", node.TapPrefix + i)));
+        var routes = Routes();
+        var again = await node.Create(tapGateway: node.Bridge).FormatAsync(Layout(3), CancellationToken.None);
+        Assert.Equal(partitions.Select(p => p.Tap), again.Select(p => p.Tap));
+        Assert.Equal(routes, Routes());
+        var full = await Assert.ThrowsAsync<SlapValidationException>(() => node.Create(tapGateway: node.Bridge).FormatAsync(Layout(6), CancellationToken.None));
+        Assert.Contains("5 taps", full.Message, StringComparison.Ordinal);
     }
 
     private PartitionLayout Layout(int amount) => new()

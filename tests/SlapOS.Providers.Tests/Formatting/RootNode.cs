@@ -36,7 +36,7 @@ internal sealed class RootNode
     public static void RequireRoot() =>
         Assert.True(PosixProcess.IsRoot, "The root formatter tests create users, bridges and addresses: run them as root (CI does).");
 
-    public LinuxFormatterOptions Options(bool tap = true, bool dryRun = false) => new()
+    public LinuxFormatterOptions Options(bool tap = true, bool dryRun = false, string? tapGateway = null) => new()
     {
         UserPrefix = UserPrefix,
         Interface = Bridge,
@@ -46,10 +46,11 @@ internal sealed class RootNode
         CreateTap = tap,
         TapPrefix = TapPrefix,
         DryRun = dryRun,
+        TapGatewayInterface = tapGateway,
     };
 
-    public LinuxFormatter Create(bool tap = true, bool dryRun = false, ILogger<LinuxFormatter>? logger = null) =>
-        new(Microsoft.Extensions.Options.Options.Create(Options(tap, dryRun)), logger ?? NullLogger<LinuxFormatter>.Instance);
+    public LinuxFormatter Create(bool tap = true, bool dryRun = false, ILogger<LinuxFormatter>? logger = null, string? tapGateway = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(Options(tap, dryRun, tapGateway)), logger ?? NullLogger<LinuxFormatter>.Instance);
 
     /// <summary>Removes the users, groups, taps, addresses and bridge of this node.</summary>
     public async Task CleanupAsync(string instanceRoot)
