@@ -291,8 +291,16 @@ public sealed class FederationTests(FederatedMasters masters) : IClassFixture<Fe
             await a.Services.GetRequiredService<SlapOS.Master.Federation.ForwardedInstanceRefresh>().RefreshAllAsync(default);
             Assert.Equal(ReportedState.Started, (await a.Services.GetRequiredService<ISlapMaster>().GetInstanceAsync(onA.Reference, default)).ReportedState);
 
-            Assert.Equal(HttpStatusCode.OK, (await a.RequestXmlAsync(title, state: "destroyed")).Status);
+            var destroyed = await a.RequestXmlAsync(title, state: "destroyed");
+            Assert.Equal(HttpStatusCode.OK, destroyed.Status);
             Assert.Equal(RequestedState.Destroyed, (await masters.OnBAsync(title))!.RequestedState);
+
+            // The record here is gone with the destruction, yet the answer still says where the instance lived (the
+            // slap library builds a ComputerPartition from slap_computer_id and slap_computer_partition_id).
+            var gone = Assert.IsType<MarshalObject>(destroyed.Marshal());
+            Assert.Equal(again.Get("_master_url"), gone.Get("_master_url"));
+            Assert.Equal(FederatedMasters.Computer, gone.Get("slap_computer_id"));
+            Assert.Equal(onB.PartitionReference, gone.Get("slap_computer_partition_id"));
         }
         finally
         {

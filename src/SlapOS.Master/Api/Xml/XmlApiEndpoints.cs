@@ -210,6 +210,12 @@ internal static class XmlApiEndpoints
             return SlapMarshal.Write(SlapWireObjects.ToSoftwareInstance(frontend, []));
         }
 
+        // A forwarded instance destroyed through this request loses its record here (its external master took the
+        // destruction): the answer still says where it lived, as the slap library needs a computer and partition.
+        var destroyedForwarded = instanceRequest.State == RequestedState.Destroyed
+            && await master.FindInstanceAsync(instanceRequest.RequesterReference, instanceRequest.Title, cancellationToken) is { } existing
+            ? await Federation.ForwardedInstances.FindAsync(context.RequestServices, existing, cancellationToken)
+            : null;
         var instance = await master.RequestAsync(instanceRequest, cancellationToken);
         IReadOnlyList<PartitionAddress> addresses = [];
         if (instance is { ComputerReference: { } c, PartitionReference: { } p })
@@ -218,7 +224,9 @@ internal static class XmlApiEndpoints
         }
 
         var answer = SlapWireObjects.ToSoftwareInstance(instance, addresses);
-        if (await Federation.ForwardedInstances.FindAsync(context.RequestServices, instance, cancellationToken) is { } forwarded)
+        var forwardedHere = await Federation.ForwardedInstances.FindAsync(context.RequestServices, instance, cancellationToken)
+            ?? (destroyedForwarded?.InstanceReference == instance.Reference ? destroyedForwarded : null);
+        if (forwardedHere is { } forwarded)
         {
             // As slapproxy answers a forwarded request: the external master's partition, and where that master is.
             answer.State[Federation.ForwardedInstances.MasterUrlAttribute] = forwarded.MasterUrl;
