@@ -97,19 +97,10 @@ public sealed class NativeSupervisorTests : IAsyncLifetime
     public async Task A_pid_reused_by_another_process_is_not_adopted()
     {
         var group = "slappart-" + Guid.NewGuid().ToString("N")[..12];
-        var directory = Directory.CreateDirectory(Path.Combine(StateDirectory, group)).FullName;
         var definition = Program("web", "while :; do sleep 1; done");
-        var saved = new ProgramStateFile
-        {
-            Definition = definition,
-            ProcessId = Environment.ProcessId, // alive, but not the program: its start time differs
-            StartTicks = PosixProcess.ReadStartTicks(Environment.ProcessId)!.Value + 1,
-            StartedAt = DateTimeOffset.UtcNow,
-        };
-        await File.WriteAllBytesAsync(Path.Combine(directory, "web.json"), JsonSerializer.SerializeToUtf8Bytes(saved));
 
-        var supervisor = NativeSupervisorFactory.Create(StateDirectory);
-        groups.Add((supervisor, group));
+        // Alive, but not the program: its start time differs.
+        var supervisor = await RestoreAsync(group, definition, Environment.ProcessId, PosixProcess.ReadStartTicks(Environment.ProcessId)!.Value + 1);
 
         var status = Assert.Single(await supervisor.GetStatusAsync(group, CancellationToken.None));
         Assert.Equal(ProgramState.Exited, status.State);
@@ -147,23 +138,12 @@ public sealed class NativeSupervisorTests : IAsyncLifetime
     public async Task A_recorded_process_stuck_in_its_launcher_is_killed_and_the_program_started_once()
     {
         var group = "slappart-" + Guid.NewGuid().ToString("N")[..12];
-        var directory = Directory.CreateDirectory(Path.Combine(StateDirectory, group)).FullName;
         var definition = Program("web", "while :; do sleep 1; done");
 
         // A recorded process stuck in the launcher shell: neither released nor let go (its pipe is still open here),
         // so it neither runs the program nor exits; the new supervisor waits for it, then kills it.
         using var held = ProgramLauncher.Start(definition);
-        var saved = new ProgramStateFile
-        {
-            Definition = definition,
-            ProcessId = held.Id,
-            StartTicks = PosixProcess.ReadStartTicks(held.Id)!.Value,
-            StartedAt = DateTimeOffset.UtcNow,
-        };
-        await File.WriteAllBytesAsync(Path.Combine(directory, "web.json"), JsonSerializer.SerializeToUtf8Bytes(saved));
-
-        var supervisor = NativeSupervisorFactory.Create(StateDirectory);
-        groups.Add((supervisor, group));
+        var supervisor = await RestoreAsync(group, definition, held.Id, PosixProcess.ReadStartTicks(held.Id)!.Value);
 
         var status = Assert.Single(await supervisor.GetStatusAsync(group, CancellationToken.None));
         Assert.Equal(ProgramState.Exited, status.State);
@@ -303,6 +283,17 @@ public sealed class NativeSupervisorTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("StateDirectory", error.Message, StringComparison.Ordinal);
         Assert.Contains("InitialBackoff", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A supervisor started on a state file that a previous host left for <paramref name="group"/>'s program "web".</summary>
+    private async Task<NativeSupervisor> RestoreAsync(string group, ProgramDefinition definition, int processId, long startTicks)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(StateDirectory, group)).FullName;
+        var saved = new ProgramStateFile { Definition = definition, ProcessId = processId, StartTicks = startTicks, StartedAt = DateTimeOffset.UtcNow };
+        await File.WriteAllBytesAsync(Path.Combine(directory, "web.json"), JsonSerializer.SerializeToUtf8Bytes(saved));
+        var supervisor = NativeSupervisorFactory.Create(StateDirectory);
+        groups.Add((supervisor, group));
+        return supervisor;
     }
 
     private NativeSupervisor Track(NativeSupervisor supervisor, out string group)
