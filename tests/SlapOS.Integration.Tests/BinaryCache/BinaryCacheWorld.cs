@@ -1,38 +1,27 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SlapOS.Tests;
 
 namespace SlapOS.Integration.Tests.BinaryCache;
 
 /// <summary>
-/// A binary cache service on loopback (Kestrel), a signing key with its certificate, and nodes: each node is the
-/// real native buildout installer wrapped by <c>UseBinaryCache</c>, as a node host registers them, with its own software root.
-/// The test release's build step appends to a counter file, so the number of builds that ran is observable.
+/// A binary cache service on loopback with its signing identity, and nodes that use it (<see cref="LoopbackBinaryCache"/>),
+/// each with its own software root. The test release's build step appends to a counter file, so the number of builds
+/// that ran is observable.
 /// </summary>
 internal sealed class BinaryCacheWorld : IAsyncDisposable
 {
     private readonly List<ServiceProvider> _nodes = [];
-    private WebApplication? _cache;
+    private LoopbackBinaryCache? _cache;
 
     private BinaryCacheWorld(string root) => Root = root;
 
     public string Root { get; }
 
-    public string CacheUrl { get; private set; } = string.Empty;
+    public string StorageDirectory => Cache.StorageDirectory;
 
-    public string StorageDirectory => Path.Combine(Root, "cache-storage");
-
-    public string KeyFile => Path.Combine(Root, "signature.key");
-
-    public string CertificatePem { get; private set; } = string.Empty;
+    private LoopbackBinaryCache Cache => _cache ?? throw new InvalidOperationException("the world is not started");
 
     public string BuildCounter => Path.Combine(Root, "release.builds");
 
@@ -46,58 +35,18 @@ internal sealed class BinaryCacheWorld : IAsyncDisposable
     {
         var world = new BinaryCacheWorld(Path.Combine(Path.GetTempPath(), "cache19-world-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(world.Root);
-        (world.CertificatePem, var keyPem) = NewSigningIdentity("cache19 uploader");
-        await File.WriteAllTextAsync(world.KeyFile, keyPem);
         world.WriteRelease(payloadFiles);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddSlapOSBinaryCache(o =>
-        {
-            o.StorageDirectory = world.StorageDirectory;
-            o.UploadUsers["node"] = "upload-secret";
-        });
-        world._cache = builder.Build();
-        world._cache.MapSlapOSBinaryCache();
-        await world._cache.StartAsync();
-        world.CacheUrl = world._cache.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        world._cache = await LoopbackBinaryCache.StartAsync(world.Root, "cache19 uploader");
         return world;
     }
 
     /// <summary>A new self-signed signing identity: certificate PEM and RSA key PEM.</summary>
-    public static (string CertificatePem, string KeyPem) NewSigningIdentity(string name)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
-    }
+    public static (string CertificatePem, string KeyPem) NewSigningIdentity(string name) => LoopbackBinaryCache.NewSigningIdentity(name);
 
     /// <summary>A node that downloads and, when <paramref name="upload"/>, uploads; <paramref name="configure"/> adjusts its options.</summary>
     public ISoftwareInstaller Node(string name, bool upload = false, Action<BinaryCacheClientOptions>? configure = null)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddLogging(l => l.AddProvider(new QueueLoggerProvider(Log, name)).SetMinimumLevel(LogLevel.Information));
-        services.AddSlapOSSlave()
-            .UseNativeBuildout(o => o.DownloadCacheDirectory = Path.Combine(Root, name + "-download-cache"))
-            .UseBinaryCache(o =>
-            {
-                o.DownloadBinaryCacheUrl = CacheUrl + "/shacache";
-                o.DownloadBinaryDirUrl = CacheUrl + "/shadir";
-                o.SignatureCertificateList = CertificatePem;
-                if (upload)
-                {
-                    var authority = new Uri(CacheUrl).Authority;
-                    o.UploadBinaryCacheUrl = $"http://node:upload-secret@{authority}/shacache";
-                    o.UploadBinaryDirUrl = $"http://node:upload-secret@{authority}/shadir";
-                    o.SignaturePrivateKeyFile = KeyFile;
-                }
-
-                configure?.Invoke(o);
-            });
-        var provider = services.BuildServiceProvider();
+        var provider = LoopbackBinaryCache.Node(Root, name, Cache, upload, configure, new QueueLoggerProvider(Log, name));
         _nodes.Add(provider);
         return provider.GetRequiredService<ISoftwareInstaller>();
     }
@@ -123,7 +72,6 @@ internal sealed class BinaryCacheWorld : IAsyncDisposable
 
         if (_cache is not null)
         {
-            await _cache.StopAsync();
             await _cache.DisposeAsync();
         }
 
