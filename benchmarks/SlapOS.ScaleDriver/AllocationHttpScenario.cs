@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 
 namespace SlapOS.ScaleDriver;
@@ -30,26 +28,12 @@ internal static class AllocationHttpScenario
         {
             foreach (var n in clients)
             {
-                var directory = Directory.CreateTempSubdirectory("slapos-bench-").FullName;
-                var database = postgres is null ? null : await PostgresDatabases.CreateAsync(postgres);
-                try
-                {
-                    string[] store = database is null ? ["--sqlite", Path.Combine(directory, "master.db")] : ["--postgres", database];
-                    await using var master = await MasterProcess.StartAsync(
-                        [.. store, "--setup", "--computers", $"{computers}", "--partitions", $"{partitions}"], TimeSpan.FromMinutes(3));
-                    using var http = new Clients(master.Url, Math.Max(n, 4));
-                    var client = http.For(api);
-                    await PhaseAsync(api, n, "allocate", client, master, total, limit);
-                    await PhaseAsync(api, n, "re-request", client, master, total, limit);
-                }
-                finally
-                {
-                    Directory.Delete(directory, recursive: true);
-                    if (database is not null)
-                    {
-                        await PostgresDatabases.DropAsync(postgres!, database);
-                    }
-                }
+                await using var fresh = await FreshMaster.StartAsync(postgres, ["--computers", $"{computers}", "--partitions", $"{partitions}"], TimeSpan.FromMinutes(3));
+                var master = fresh.Process;
+                using var http = new Clients(master.Url, Math.Max(n, 4));
+                var client = http.For(api);
+                await PhaseAsync(api, n, "allocate", client, master, total, limit);
+                await PhaseAsync(api, n, "re-request", client, master, total, limit);
             }
         }
 
@@ -60,42 +44,13 @@ internal static class AllocationHttpScenario
 
     private static async Task PhaseAsync(string api, int clients, string phase, ISlapMasterClient client, MasterProcess master, int total, TimeSpan limit)
     {
-        var next = -1;
-        var errors = 0;
-        var given = new ConcurrentDictionary<(string?, string?), int>();
-        var latencies = new ConcurrentBag<double>();
-        var masterCpu = master.CpuSeconds;
-        var driverCpu = Measure.CpuSeconds();
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        var r = await RequestPhase.RunAsync($"{api} {phase}", client, master, clients, total, limit, i => new InstanceRequest
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < total && clock.Elapsed < limit)
-            {
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    var instance = await client.RequestInstanceAsync(new InstanceRequest
-                    {
-                        Title = $"instance-{i:D6}",
-                        SoftwareReleaseUrl = MasterServer.Release,
-                        Parameters = new Dictionary<string, string> { ["index"] = i.ToString(CultureInfo.InvariantCulture) },
-                    }, default);
-                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    given.AddOrUpdate((instance.ComputerReference, instance.PartitionReference), 1, (_, c) => c + 1);
-                }
-                catch (Exception e) when (e is SlapException or HttpRequestException)
-                {
-                    if (Interlocked.Increment(ref errors) == 1)
-                    {
-                        Console.Error.WriteLine($"{api} {phase}: {e.Message}");
-                    }
-                }
-            }
-        })));
-        var seconds = clock.Elapsed.TotalSeconds;
-        var distinct = given.Keys.Count(k => k.Item2 is not null);
+            Title = $"instance-{i:D6}",
+            SoftwareReleaseUrl = MasterServer.Release,
+            Parameters = new Dictionary<string, string> { ["index"] = i.ToString(CultureInfo.InvariantCulture) },
+        });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {api} | {clients} | {phase} | {latencies.Count} | {distinct} | {errors} | {seconds:F2} | {latencies.Count / seconds:F0} | {Measure.Latencies(latencies)} | {master.CpuSeconds - masterCpu:F1} | {Measure.CpuSeconds() - driverCpu:F1} | {master.PeakRssMiB:F0} |"));
+            $"| {api} | {clients} | {phase} | {r.Answered} | {r.DistinctPartitions} | {r.Errors} | {r.Seconds:F2} | {r.PerSecond:F0} | {r.Latencies} | {r.MasterCpuSeconds:F1} | {r.DriverCpuSeconds:F1} | {master.PeakRssMiB:F0} |"));
     }
 }

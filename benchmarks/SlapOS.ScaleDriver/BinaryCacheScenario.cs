@@ -1,15 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using SlapOS.Tests;
 
 namespace SlapOS.ScaleDriver;
 
@@ -47,37 +39,19 @@ internal static class BinaryCacheScenario
 
     private static async Task RunOnceAsync(string root, int run, int sources, int payloadMiB)
     {
-        using var key = RSA.Create(2048);
-        using var certificate = new CertificateRequest("CN=bench", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var keyFile = Path.Combine(root, "signature.key");
-        await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
         var release = WriteRelease(root, sources, payloadMiB);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddSlapOSBinaryCache(o =>
-        {
-            o.StorageDirectory = Path.Combine(root, "cache");
-            o.UploadUsers["bench"] = "bench";
-        });
-        await using var cache = builder.Build();
-        cache.MapSlapOSBinaryCache();
-        await cache.StartAsync();
-        var url = new Uri(cache.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var cache = await LoopbackBinaryCache.StartAsync(root, "bench");
 
         var counter = Path.Combine(root, "release", "builds");
         int Builds() => File.Exists(counter) ? File.ReadAllLines(counter).Length : 0;
-        var buildOnly = await TimeAsync(Node(root, "node3", null, certificate, keyFile, upload: false), release, root, "node3");
+        var buildOnly = await TimeAsync(LoopbackBinaryCache.Node(root, "node3", cache: null), release, root, "node3");
         var builds3 = Builds();
-        var buildAndUpload = await TimeAsync(Node(root, "node1", url, certificate, keyFile, upload: true), release, root, "node1");
+        var buildAndUpload = await TimeAsync(LoopbackBinaryCache.Node(root, "node1", cache, upload: true), release, root, "node1");
         var builds1 = Builds() - builds3;
-        var fromCache = await TimeAsync(Node(root, "node2", url, certificate, keyFile, upload: false), release, root, "node2");
+        var fromCache = await TimeAsync(LoopbackBinaryCache.Node(root, "node2", cache), release, root, "node2");
         var builds2 = Builds() - builds3 - builds1;
-        var archive = Directory.EnumerateFiles(Path.Combine(root, "cache", "shacache"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1048576.0;
+        var archive = Directory.EnumerateFiles(Path.Combine(cache.StorageDirectory, "shacache"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1048576.0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {run} | {buildOnly:F2} | {buildAndUpload:F2} | {fromCache:F2} | {archive:F1} | {builds3}, {builds1}, {builds2} |"));
-        await cache.StopAsync();
     }
 
     private static async Task<double> TimeAsync(ServiceProvider node, string release, string root, string name)
@@ -89,31 +63,6 @@ internal static class BinaryCacheScenario
             await installer.InstallSoftwareAsync(new SoftwareBuild(release, Path.Combine(root, name + "-software")), CancellationToken.None);
             return Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
-    }
-
-    private static ServiceProvider Node(string root, string name, Uri? cache, X509Certificate2 certificate, string keyFile, bool upload)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddLogging();
-        var node = services.AddSlapOSSlave().UseNativeBuildout(o => o.DownloadCacheDirectory = Path.Combine(root, name + "-download-cache"));
-        if (cache is not null)
-        {
-            node.UseBinaryCache(o =>
-            {
-                o.DownloadBinaryCacheUrl = new Uri(cache, "shacache").ToString();
-                o.DownloadBinaryDirUrl = new Uri(cache, "shadir").ToString();
-                o.SignatureCertificateList = certificate.ExportCertificatePem();
-                if (upload)
-                {
-                    o.UploadBinaryCacheUrl = $"http://bench:bench@{cache.Authority}/shacache";
-                    o.UploadBinaryDirUrl = $"http://bench:bench@{cache.Authority}/shadir";
-                    o.SignaturePrivateKeyFile = keyFile;
-                }
-            });
-        }
-
-        return services.BuildServiceProvider();
     }
 
     private static string WriteRelease(string root, int sources, int payloadMiB)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace SlapOS.ScaleDriver;
@@ -25,26 +24,12 @@ internal static class RequestPathsScenario
         foreach (var (computers, partitions) in layouts)
         {
             var count = Math.Min(requests, computers * partitions);
-            var directory = Directory.CreateTempSubdirectory("slapos-bench-").FullName;
-            var database = postgres is null ? null : await PostgresDatabases.CreateAsync(postgres);
-            try
-            {
-                string[] store = database is null ? ["--sqlite", Path.Combine(directory, "master.db")] : ["--postgres", database];
-                await using var master = await MasterProcess.StartAsync(
-                    [.. store, "--setup", "--computers", $"{computers}", "--partitions", $"{partitions}"], TimeSpan.FromMinutes(3));
-                using var http = new Clients(master.Url, 1);
-                var layout = $"{computers} x {partitions}";
-                await PhaseAsync(layout, "distinct", http.Json, master, computers, count, limit);
-                await PhaseAsync(layout, "re-request", http.Json, master, computers, count, limit);
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
-                if (database is not null)
-                {
-                    await PostgresDatabases.DropAsync(postgres!, database);
-                }
-            }
+            await using var fresh = await FreshMaster.StartAsync(postgres, ["--computers", $"{computers}", "--partitions", $"{partitions}"], TimeSpan.FromMinutes(3));
+            var master = fresh.Process;
+            using var http = new Clients(master.Url, 1);
+            var layout = $"{computers} x {partitions}";
+            await PhaseAsync(layout, "distinct", http.Json, master, computers, count, limit);
+            await PhaseAsync(layout, "re-request", http.Json, master, computers, count, limit);
         }
 
         Console.WriteLine();
@@ -60,38 +45,14 @@ internal static class RequestPathsScenario
 
     private static async Task PhaseAsync(string layout, string phase, SlapOS.Slave.JsonSlapMasterClient client, MasterProcess master, int computers, int total, TimeSpan limit)
     {
-        var errors = 0;
-        var given = new HashSet<(string?, string?)>();
-        var latencies = new List<double>(total);
-        var masterCpu = master.CpuSeconds;
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < total && clock.Elapsed < limit; i++)
+        var r = await RequestPhase.RunAsync($"{layout} {phase}", client, master, clients: 1, total, limit, i => new InstanceRequest
         {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                var instance = await client.RequestInstanceAsync(new InstanceRequest
-                {
-                    Title = $"inst{i}",
-                    SoftwareReleaseUrl = MasterServer.Release,
-                    Parameters = new Dictionary<string, string> { ["i"] = i.ToString(CultureInfo.InvariantCulture) },
-                    Sla = new Dictionary<string, string> { ["computer_guid"] = MasterServer.ComputerName(i % computers) },
-                }, default);
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                given.Add((instance.ComputerReference, instance.PartitionReference));
-            }
-            catch (Exception e) when (e is SlapException or HttpRequestException)
-            {
-                if (++errors == 1)
-                {
-                    Console.Error.WriteLine($"{layout} {phase}: {e.Message}");
-                }
-            }
-        }
-
-        var seconds = clock.Elapsed.TotalSeconds;
-        var distinct = given.Count(k => k.Item2 is not null);
+            Title = $"inst{i}",
+            SoftwareReleaseUrl = MasterServer.Release,
+            Parameters = new Dictionary<string, string> { ["i"] = i.ToString(CultureInfo.InvariantCulture) },
+            Sla = new Dictionary<string, string> { ["computer_guid"] = MasterServer.ComputerName(i % computers) },
+        });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {layout} | {phase} | {latencies.Count} | {distinct} | {errors} | {seconds:F2} | {latencies.Count / seconds:F0} | {Measure.Latencies(latencies)} | {master.CpuSeconds - masterCpu:F1} | {master.PeakRssMiB:F0} |"));
+            $"| {layout} | {phase} | {r.Answered} | {r.DistinctPartitions} | {r.Errors} | {r.Seconds:F2} | {r.PerSecond:F0} | {r.Latencies} | {r.MasterCpuSeconds:F1} | {master.PeakRssMiB:F0} |"));
     }
 }

@@ -27,7 +27,11 @@ internal sealed class PrivatePostgres : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(_root, "data");
 
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Timeout=3;Command Timeout=10";
+    /// <summary>
+    /// One server, with bounds a loaded 2-core machine meets: a first connection also loads the server's types (it took
+    /// more than 3 s under load), and a refused connection fails at once whatever the bound.
+    /// </summary>
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Timeout=15;Command Timeout=30";
 
     public static async Task<PrivatePostgres> StartAsync(int port, string settings = "")
     {
