@@ -118,6 +118,40 @@ public sealed class MtlsMaster : IAsyncLifetime
         System.IO.Directory.Delete(_directory, recursive: true);
     }
 
+    /// <summary>This master's TLS server certificate, as a client sees it in the handshake (read on the onboarding listener).</summary>
+    public async Task<X509Certificate2> ServerCertificateAsync()
+    {
+        X509Certificate2? seen = null;
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            // Only the certificate is read here; nothing is sent that it would need to be trusted for.
+            seen = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return seen is not null;
+        };
+        using var http = new HttpClient(handler);
+        using var response = await http.GetAsync(new Uri(OnboardingUrl, "/ca/crl"));
+        return seen!;
+    }
+
+    /// <summary>
+    /// Whether the CRL this master publishes lists <paramref name="serialNumber"/> (hex) within a minute — a bound on the
+    /// test, not a timing assertion: the master re-signs its CRL within its refresh interval (2 s).
+    /// </summary>
+    public async Task<bool> PublishesRevocationOfAsync(string serialNumber)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(200))
+        {
+            var published = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(await Authority.GetRevocationListAsync(default));
+            if (published.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger(serialNumber, 16)) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public Task<IssuedCertificate> IssueAsync(IdentityKind kind, string reference, bool admin = false) =>
         Authority.IssueAsync(new SlapIdentity(kind, reference, admin), default);
 

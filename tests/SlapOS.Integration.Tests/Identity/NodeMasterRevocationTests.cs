@@ -66,22 +66,6 @@ public sealed class NodeMasterRevocationTests : IAsyncLifetime
     private Task<ComputerDocument> CallAsync(IHost node) =>
         node.Services.GetRequiredService<ISlapMasterClient>().GetComputerDocumentAsync(_computer, default);
 
-    /// <summary>The master's TLS server certificate, as a client sees it in the handshake.</summary>
-    private async Task<X509Certificate2> MasterCertificateAsync()
-    {
-        X509Certificate2? seen = null;
-        using var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            // Only the master's certificate is read here; nothing is sent that it would need to be trusted for.
-            seen = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return seen is not null;
-        };
-        using var http = new HttpClient(handler);
-        using var response = await http.GetAsync(new Uri(_master.OnboardingUrl, "/ca/crl"));
-        return seen!;
-    }
-
     /// <summary>The master's CA with its key, to sign the CRLs a file-configured node reads.</summary>
     private X509Certificate2 CaWithKey() =>
         X509Certificate2.CreateFromPemFile(_master.CaFile, Path.Combine(_master.CaDirectory, "ca.key"));
@@ -116,18 +100,10 @@ public sealed class NodeMasterRevocationTests : IAsyncLifetime
             Assert.Contains("Read the CRL from", Logged(beforeLog), StringComparison.Ordinal);
         }
 
-        using var certificate = await MasterCertificateAsync();
+        using var certificate = await _master.ServerCertificateAsync();
         await _master.Authority.RevokeAsync(certificate.SerialNumber, default);
 
-        // A bound on the test, not a timing assertion: the master re-signs its CRL within its refresh interval (2 s).
-        var listed = false;
-        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !listed && clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(200))
-        {
-            var published = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(await _master.Authority.GetRevocationListAsync(default));
-            listed = published.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger(certificate.SerialNumber, 16)) is not null;
-        }
-
-        Assert.True(listed, "the master's published CRL never listed its revoked certificate");
+        Assert.True(await _master.PublishesRevocationOfAsync(certificate.SerialNumber), "the master's published CRL never listed its revoked certificate");
         var (after, afterLog) = Node();
         using (after)
         {
@@ -141,7 +117,7 @@ public sealed class NodeMasterRevocationTests : IAsyncLifetime
     public async Task A_crl_file_that_revokes_the_master_certificate_refuses_it_and_one_that_does_not_lets_it_through()
     {
         using var ca = CaWithKey();
-        using var master = await MasterCertificateAsync();
+        using var master = await _master.ServerCertificateAsync();
         using var other = X509Certificate2.CreateFromPem((await _master.IssueAsync(IdentityKind.Computer, _computer)).CertificatePem);
         var now = DateTimeOffset.UtcNow;
 
@@ -194,7 +170,7 @@ public sealed class NodeMasterRevocationTests : IAsyncLifetime
     public async Task Revocation_check_off_trusts_the_chain_alone()
     {
         using var ca = CaWithKey();
-        using var master = await MasterCertificateAsync();
+        using var master = await _master.ServerCertificateAsync();
         var now = DateTimeOffset.UtcNow;
         var settings = await CrlFileAsync(Crl(ca, now.AddMinutes(-1), now.AddHours(1), master));
         settings["SlapOS:Slave:MasterClient:RevocationCheck"] = "Off";

@@ -52,6 +52,13 @@ internal static class JsonApiPipeline
 
             using (document)
             {
+                if (!HasOnlyValidText(document.RootElement))
+                {
+                    // An escaped lone surrogate ("\ud800") parses, but no string can be read from it.
+                    await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, NotUnderstood);
+                    return;
+                }
+
                 if (JsonSchemaValidator.Validate(document.RootElement, schema) is { } error)
                 {
                     await JsonApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
@@ -83,6 +90,33 @@ internal static class JsonApiPipeline
                 await JsonApiResponses.WriteAsync(context, result);
             }
         };
+    }
+
+    /// <summary>
+    /// Whether every string and property name in <paramref name="element"/> can be read as text (found by
+    /// <c>JsonApiFuzzTests</c>: a lone surrogate escape made the schema check or a handler throw, a 500).
+    /// </summary>
+    private static bool HasOnlyValidText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(HasOnlyValidText);
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(p => p.Name is not null && HasOnlyValidText(p.Value));
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool AcceptsJson(HttpRequest request)
