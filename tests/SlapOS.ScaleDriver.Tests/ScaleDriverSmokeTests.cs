@@ -59,6 +59,17 @@ public sealed class ScaleDriverSmokeTests
     }
 
     [Fact]
+    public async Task Node_polls_over_the_json_client_polls_every_computer_once()
+    {
+        var (exit, output) = await RunAsync("node-polls", "--api", "json", "--computers", "5", "--seconds", "2", "--period", "2", "--wakeups", "1");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("JSON client: software and instance lists", output, StringComparison.Ordinal);
+        Assert.Contains("| 5 | 5 | 10 | 0 |", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("was not woken up", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Node_converge_deploys_answers_and_destroys_every_partition()
     {
         var (exit, output) = await RunAsync("node-converge", "--partitions", "2");
