@@ -107,6 +107,17 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
                 ips.Add(ip);
             }
 
+            // A tap's routable IPv4 travels as a full IP entry (slapgrid's full_ip_list: interface, address, gateway,
+            // netmask, network), the only place the JSON format has for it.
+            if (partition.Tap is { Ipv4Address: { } tapAddress } tap)
+            {
+                var ip = new JsonObject { ["ip-address"] = tapAddress, ["network-interface"] = tap.Name };
+                AddIfSet(ip, "netmask", tap.Ipv4Netmask);
+                AddIfSet(ip, "gateway-ip-address", tap.Ipv4Gateway);
+                AddIfSet(ip, "network-address", tap.Ipv4Network);
+                ips.Add(ip);
+            }
+
             partitions.Add(new JsonObject { ["partition_id"] = partition.Reference, ["ip_list"] = ips });
         }
 
@@ -114,6 +125,14 @@ public sealed class JsonSlapMasterClient : ISlapMasterClient
             "slapos.put.v0.compute_node_format",
             new JsonObject { ["computer_guid"] = format.ComputerReference, ["compute_partition_list"] = partitions },
             cancellationToken);
+    }
+
+    private static void AddIfSet(JsonObject json, string key, string? value)
+    {
+        if (value is not null)
+        {
+            json[key] = value;
+        }
     }
 
     /// <inheritdoc />

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SlapOS.Master;
 using SlapOS.Slave.Agent;
+using SlapOS.Tests;
 
 namespace SlapOS.Integration.Tests.Node;
 
@@ -41,7 +42,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Assert.True(Environment.UserName == "root" || RootHost.Run("id", "-u").Trim() == "0", "This test makes Unix users, a bridge and addresses: run it as root (CI does).");
+        Assert.True(Environment.UserName == "root" || HostCommand.Run("id", "-u").Trim() == "0", "This test makes Unix users, a bridge and addresses: run it as root (CI does).");
 
         // Partition users must reach the software and their partition under the temp dir.
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
@@ -103,7 +104,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         finally
         {
             // What the root formatter made: the bridge (with its addresses), the users and groups.
-            RootHost.TryRun("ip", "link", "del", "dev", Bridge);
+            HostCommand.TryRun("ip", "link", "del", "dev", Bridge);
             RootHost.RemoveUsersAndGroups(UserPrefix);
 
             Directory.Delete(root, recursive: true);
@@ -134,7 +135,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         // The partition's own address (on the bridge) answers, from a process of the partition user.
         var address = (await Slap.ListPartitionsAsync(Computer, default)).Single(p => p.Reference == reference).Addresses[0];
         Assert.Equal(Bridge, address.NetworkInterface);
-        Assert.Equal($"{user}:{user}", RootHost.Run("stat", "-c", "%U:%G", partitionPath).Trim());
+        Assert.Equal($"{user}:{user}", HostCommand.Run("stat", "-c", "%U:%G", partitionPath).Trim());
         var url = running.ConnectionParameters["url"];
         Assert.StartsWith($"http://{address.Address}:", url, StringComparison.Ordinal);
         using (var http = new HttpClient())
@@ -145,7 +146,7 @@ public sealed class RealProvidersEndToEndTests : IAsyncLifetime
         var supervisor = node!.Services.GetRequiredService<IProcessSupervisor>();
         var status = Assert.Single(await supervisor.GetStatusAsync(reference, default));
         var pid = status.ProcessId!.Value;
-        Assert.Equal(RootHost.Run("id", "-u", user).Trim(), Uid(pid));
+        Assert.Equal(HostCommand.Run("id", "-u", user).Trim(), Uid(pid));
         var groupFile = Path.Combine(root, "srv", "etc", "supervisord.conf.d", reference + ".conf");
         Assert.Contains($"user = {user}", File.ReadAllText(groupFile), StringComparison.Ordinal);
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SlapOS.Integration.Tests.Node;
 using SlapOS.Integration.Tests.ScaleOut;
+using SlapOS.Tests;
 using Xunit.Abstractions;
 
 namespace SlapOS.Integration.Tests.Samples;
@@ -133,7 +134,7 @@ public sealed class SlaveHostManagersTests(ITestOutputHelper output)
             var reference = (await master.Slap.RequestAsync(request, default)).PartitionReference!;
             var partition = (await master.Slap.ListPartitionsAsync(Computer, default)).Single(p => p.Reference == reference);
             var ipv4 = partition.Addresses.Select(a => a.Address).Single(a => a.Contains('.', StringComparison.Ordinal));
-            var uid = RootHost.Run("id", "-u", UserPrefix + reference["slappart".Length..]).Trim();
+            var uid = HostCommand.Run("id", "-u", UserPrefix + reference["slappart".Length..]).Trim();
 
             // Converged: the partition's chains are in the node's tables, reached from the base chains.
             await WaitForAsync(node, "the nftables rules", () => Task.FromResult(Exists(PortRedirectTable) && Exists(FirewallTable) && Table(FirewallTable).Contains("jump", StringComparison.Ordinal)));
@@ -187,10 +188,10 @@ public sealed class SlaveHostManagersTests(ITestOutputHelper output)
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var table in new[] { PortRedirectTable, FirewallTable }.Where(Exists))
             {
-                RootHost.TryRun("nft", "delete", "table", "inet", table);
+                HostCommand.TryRun("nft", "delete", "table", "inet", table);
             }
 
-            RootHost.TryRun("ip", "link", "del", "dev", Bridge);
+            HostCommand.TryRun("ip", "link", "del", "dev", Bridge);
             RootHost.RemoveUsersAndGroups(UserPrefix);
 
             Directory.Delete(directory, recursive: true);
@@ -266,12 +267,12 @@ public sealed class SlaveHostManagersTests(ITestOutputHelper output)
         Assert.Fail($"never reached: {what}");
     }
 
-    private static bool Exists(string table) => RootHost.TryRun("nft", "list", "table", "inet", table).Code == 0;
+    private static bool Exists(string table) => HostCommand.TryRun("nft", "list", "table", "inet", table).Code == 0;
 
-    private static string Table(string table) => RootHost.TryRun("nft", "list", "table", "inet", table).Output;
+    private static string Table(string table) => HostCommand.TryRun("nft", "list", "table", "inet", table).Output;
 
     /// <summary>Connects to 127.0.0.1:<paramref name="port"/> as <paramref name="uid"/>: <c>connected</c>, or the Python error's name.</summary>
-    private static string Connect(string uid, int port) => RootHost.Run(
+    private static string Connect(string uid, int port) => HostCommand.Run(
         "setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "/usr/bin/python3", "-c",
         "import socket, sys\ntry:\n    socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10); print('connected')\nexcept Exception as e:\n    print(type(e).__name__)",
         port.ToString(CultureInfo.InvariantCulture)).Trim();

@@ -7,6 +7,8 @@ using NSubstitute;
 using SlapOS.Providers.Formatting;
 using SlapOS.Providers.Supervision;
 
+using SlapOS.Tests;
+
 namespace SlapOS.Providers.Tests.Formatting;
 
 /// <summary>What the root formatter makes on the host: users, ownership, addresses, taps; and what it undoes.</summary>
@@ -46,12 +48,12 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
             var user = node.UserPrefix + i;
             var path = Path.Combine(InstanceRoot, "slappart" + i);
             Assert.NotNull(PosixProcess.LookupUser(user));
-            Assert.Equal($"{user}:{user}", RootNode.Run("stat", "-c", "%U:%G", path).Trim());
-            Assert.Equal("750", RootNode.Run("stat", "-c", "%a", path).Trim());
-            var entry = RootNode.Run("getent", "passwd", user).Trim().Split(':');
+            Assert.Equal($"{user}:{user}", HostCommand.Run("stat", "-c", "%U:%G", path).Trim());
+            Assert.Equal("750", HostCommand.Run("stat", "-c", "%a", path).Trim());
+            var entry = HostCommand.Run("getent", "passwd", user).Trim().Split(':');
             Assert.Equal(path, entry[5]);
             Assert.Equal("/usr/sbin/nologin", entry[6]);
-            Assert.Equal("L", RootNode.Run("passwd", "--status", user).Split(' ')[1]);
+            Assert.Equal("L", HostCommand.Run("passwd", "--status", user).Split(' ')[1]);
         }
     }
 
@@ -62,8 +64,8 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
 
         var partitions = await formatter.FormatAsync(Layout(3), CancellationToken.None);
 
-        Assert.Contains("bridge", RootNode.Run("ip", "-d", "-o", "link", "show", "dev", node.Bridge), StringComparison.Ordinal);
-        var shown = RootNode.Run("ip", "-o", "addr", "show", "dev", node.Bridge);
+        Assert.Contains("bridge", HostCommand.Run("ip", "-d", "-o", "link", "show", "dev", node.Bridge), StringComparison.Ordinal);
+        var shown = HostCommand.Run("ip", "-o", "addr", "show", "dev", node.Bridge);
         foreach (var partition in partitions)
         {
             var ipv4 = partition.Addresses.Single(a => !a.Address.Contains(':', StringComparison.Ordinal));
@@ -75,14 +77,14 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
             Assert.True(System.Net.IPNetwork.Parse(node.Ipv4Range).Contains(System.Net.IPAddress.Parse(ipv4.Address)), $"{ipv4.Address} is not in {node.Ipv4Range}");
             var index = partition.Reference["slappart".Length..];
             Assert.Equal(node.TapPrefix + index, partition.Tap?.Name);
-            var tap = RootNode.Run("ip", "-d", "-o", "link", "show", "dev", node.TapPrefix + index);
+            var tap = HostCommand.Run("ip", "-d", "-o", "link", "show", "dev", node.TapPrefix + index);
             Assert.Contains("tun type tap", tap, StringComparison.Ordinal);
             Assert.Contains($"user {node.UserPrefix}{index} ", tap, StringComparison.Ordinal);
         }
 
         // A second format finds everything in place: it adds no second copy of an address.
         await node.Create().FormatAsync(Layout(3), CancellationToken.None);
-        Assert.Equal(shown, RootNode.Run("ip", "-o", "addr", "show", "dev", node.Bridge));
+        Assert.Equal(shown, HostCommand.Run("ip", "-o", "addr", "show", "dev", node.Bridge));
     }
 
     [Fact]
@@ -95,10 +97,10 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
 
         Assert.Equal(2, partitions.Count);
         Assert.Null(PosixProcess.LookupUser(node.UserPrefix + 2));
-        Assert.NotEqual(0, RootNode.TryRun("getent", "group", node.UserPrefix + 2).Code);
+        Assert.NotEqual(0, HostCommand.TryRun("getent", "group", node.UserPrefix + 2).Code);
         Assert.False(Directory.Exists(Path.Combine(InstanceRoot, "slappart2")));
         Assert.False(Directory.Exists("/sys/class/net/" + node.TapPrefix + 2));
-        var shown = RootNode.Run("ip", "-o", "addr", "show", "dev", node.Bridge);
+        var shown = HostCommand.Run("ip", "-o", "addr", "show", "dev", node.Bridge);
         Assert.DoesNotContain($" {formatter.Ipv4Address(2)}/32 ", shown, StringComparison.Ordinal);
         Assert.DoesNotContain($" {formatter.Ipv6Address(2)}/128 ", shown, StringComparison.Ordinal);
         Assert.Contains($" {formatter.Ipv4Address(1)}/32 ", shown, StringComparison.Ordinal);
@@ -188,7 +190,7 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
         var bytes = Guid.NewGuid().ToByteArray();
         var network = $"10.199.{bytes[0]}.{bytes[1] & 0xF8}";
         var gateway = $"10.199.{bytes[0]}.{(bytes[1] & 0xF8) + 1}";
-        RootNode.Run("ip", "addr", "add", gateway + "/29", "dev", node.Bridge);
+        HostCommand.Run("ip", "addr", "add", gateway + "/29", "dev", node.Bridge);
         var formatter = node.Create(tapGateway: node.Bridge);
 
         var partitions = await formatter.FormatAsync(Layout(3), CancellationToken.None);
@@ -198,11 +200,11 @@ public sealed class LinuxFormatterTests : IAsyncLifetime
             var tap = partitions.Single(p => p.Reference == "slappart" + i).Tap!;
             var address = $"10.199.{bytes[0]}.{(bytes[1] & 0xF8) + 2 + i}";
             Assert.Equal(new PartitionTap(node.TapPrefix + i, address, gateway, "255.255.255.248", network), tap);
-            Assert.Contains($"{address} ", RootNode.Run("ip", "-o", "route", "show", address + "/32", "dev", tap.Name), StringComparison.Ordinal);
+            Assert.Contains($"{address} ", HostCommand.Run("ip", "-o", "route", "show", address + "/32", "dev", tap.Name), StringComparison.Ordinal);
         }
 
         // A second format finds the routes in place; a sixth tap would not fit in the /29 (5 addresses besides the gateway).
-        string Routes() => string.Concat(Enumerable.Range(0, 3).Select(i => RootNode.Run("ip", "-o", "route", "show", "dev", node.TapPrefix + i)));
+        string Routes() => string.Concat(Enumerable.Range(0, 3).Select(i => HostCommand.Run("ip", "-o", "route", "show", "dev", node.TapPrefix + i)));
         var routes = Routes();
         var again = await node.Create(tapGateway: node.Bridge).FormatAsync(Layout(3), CancellationToken.None);
         Assert.Equal(partitions.Select(p => p.Tap), again.Select(p => p.Tap));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -61,30 +60,5 @@ internal sealed class RootNode
         }
 
         await Create().UnformatAsync(new PartitionLayout { ComputerReference = "COMP-TEST", InstanceRoot = instanceRoot }, CancellationToken.None);
-    }
-
-    /// <summary>Runs a command and returns its standard output (the test fails when it fails).</summary>
-    public static string Run(string tool, params string[] arguments)
-    {
-        var (code, output) = TryRun(tool, arguments);
-        Assert.True(code == 0, $"{tool} {string.Join(' ', arguments)} failed with {code}");
-        return output;
-    }
-
-    public static (int Code, string Output) TryRun(string tool, params string[] arguments)
-    {
-        // Resolved like the formatter does: a test runner's PATH may lack the sbin directories.
-        var path = new[] { "/usr/sbin", "/sbin", "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) ?? tool;
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
     }
 }

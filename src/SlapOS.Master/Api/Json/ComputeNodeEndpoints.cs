@@ -107,14 +107,22 @@ internal static class ComputeNodeEndpoints
         foreach (var item in body.GetProperty("compute_partition_list").EnumerateArray())
         {
             var addresses = new List<PartitionAddress>();
+            PartitionTap? tap = null;
             if (item.TryGetProperty("ip_list", out var ipList))
             {
                 foreach (var ip in ipList.EnumerateArray())
                 {
-                    addresses.Add(new PartitionAddress(
-                        JsonDocuments.RequiredString(ip, "ip-address"),
-                        JsonDocuments.OptionalString(ip, "netmask") ?? string.Empty,
-                        JsonDocuments.OptionalString(ip, "network-interface")));
+                    var address = JsonDocuments.RequiredString(ip, "ip-address");
+                    var netmask = JsonDocuments.OptionalString(ip, "netmask");
+                    var networkInterface = JsonDocuments.OptionalString(ip, "network-interface");
+                    if (JsonDocuments.OptionalString(ip, "gateway-ip-address") is { } gateway && networkInterface is not null)
+                    {
+                        // A full IP entry (with its gateway) is a tap's routable IPv4, as slapgrid's full_ip_list.
+                        tap = new PartitionTap(networkInterface, address, gateway, netmask, JsonDocuments.OptionalString(ip, "network-address"));
+                        continue;
+                    }
+
+                    addresses.Add(new PartitionAddress(address, netmask ?? string.Empty, networkInterface));
                 }
             }
 
@@ -123,6 +131,7 @@ internal static class ComputeNodeEndpoints
                 ComputerReference = computer,
                 Reference = SlapproxyProfile.PartitionReference(context, JsonDocuments.RequiredString(item, "partition_id"), "partition_id"),
                 Addresses = addresses,
+                Tap = tap,
             });
         }
 
