@@ -32,9 +32,19 @@ internal static class SlapproxyJsonAnswers
         try
         {
             var result = await handler(context, body, cancellationToken);
-            return path == "/slapos.put.v0.software_installation_reported_state" && SlapproxyProfile.IsOn(context)
-                ? JsonDocuments.Success(Field(body, "reported_state") == "destroyed" ? "Destroyed" : "Ignored")
-                : result;
+            if (!SlapproxyProfile.IsOn(context))
+            {
+                return result;
+            }
+
+            // A node's software report is recorded all the same: "Ignored" is slapproxy's acknowledgement, the word our
+            // XML API answers to the same reports (softwareReleaseError, buildingSoftwareRelease…) in every profile.
+            return path switch
+            {
+                "/slapos.put.v0.software_installation_reported_state" => JsonDocuments.Success(Field(body, "reported_state") == "destroyed" ? "Destroyed" : "Ignored"),
+                "/slapos.put.v0.software_installation_error" => JsonDocuments.Success("Ignored"),
+                _ => result,
+            };
         }
         catch (SlapException e) when (SlapproxyProfile.IsOn(context) && Answer(path, body, e) is { } answer)
         {

@@ -64,7 +64,8 @@ internal sealed partial class SlapMaster
     public async Task ReportDestroyedAsync(string computerReference, string partitionReference, CancellationToken cancellationToken)
     {
         var instance = await GetPartitionInstanceAsync(computerReference, partitionReference, cancellationToken).ConfigureAwait(false);
-        if (instance.RequestedState != RequestedState.Destroyed)
+        // The slapproxy profile takes the node's word, as slapproxy frees any partition its node reports destroyed.
+        if (instance.RequestedState != RequestedState.Destroyed && !options.Value.IsSlapproxy())
         {
             throw new SlapException(SlapErrorKind.Conflict, $"instance '{instance.Title}' ({instance.Reference}) is {instance.RequestedState.ToWire()}, not requested destroyed: its partition cannot be freed");
         }

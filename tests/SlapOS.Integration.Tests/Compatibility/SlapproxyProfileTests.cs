@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using SlapOS.Integration.Tests.Api;
+using SlapOS.Master;
 using SlapOS.Wire;
 
 namespace SlapOS.Integration.Tests.Compatibility;
@@ -275,6 +277,64 @@ public sealed class SlapproxyProfileTests : IAsyncLifetime
         Assert.Equal("OK", ok.ReasonPhrase);
         Assert.Equal(HttpStatusCode.BadRequest, strictRefused.StatusCode);
         Assert.Equal("Bad Request", strictRefused.ReasonPhrase);
+    }
+
+    [Fact]
+    public async Task A_started_instance_its_node_reports_destroyed_is_freed_in_the_profile_and_kept_in_the_strict_one()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        var strictComputer = LoopbackMaster.NewComputer();
+        await lenient.FormatAsync(Default, 1);
+        await strict.FormatAsync(strictComputer, 1);
+
+        foreach (var master in new[] { (LoopbackMaster)lenient, strict })
+        {
+            var requested = (await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "MyFirstInstance", software_release_uri = "https://mysoft", software_type = "foobar" })).Json();
+            var guid = requested.GetProperty("instance_guid").GetString();
+
+            var reported = await master.PostJsonAsync("/slapos.put.v0.software_instance_reported_state", new { instance_guid = guid, reported_state = "destroyed" });
+            var after = await master.PostJsonAsync("/slapos.get.v0.software_instance", new { instance_guid = guid });
+
+            if (master is SlapproxyProfileMaster)
+            {
+                Assert.Equal(HttpStatusCode.OK, reported.Status);
+                Assert.Equal("Destroyed", reported.Json().GetProperty("title").GetString());
+                Assert.Equal(HttpStatusCode.Forbidden, after.Status);
+                var again = await master.PostJsonAsync("/slapos.post.v0.software_instance", new { title = "Other", software_release_uri = "https://mysoft", software_type = "foobar" });
+                Assert.Equal(HttpStatusCode.OK, again.Status);
+                Assert.Equal(requested.GetProperty("compute_partition_id").GetString(), again.Json().GetProperty("compute_partition_id").GetString());
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.Conflict, reported.Status);
+                Assert.Equal(HttpStatusCode.OK, after.Status);
+                Assert.Equal("started", after.Json().GetProperty("state").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_software_installation_error_is_recorded_in_both_profiles_and_acknowledged_in_slapproxys_word_in_its_profile()
+    {
+        var lenient = await StartAsync(new SlapproxyProfileMaster());
+        var strict = await StartAsync(new LoopbackMaster());
+        var strictComputer = LoopbackMaster.NewComputer();
+        await lenient.FormatAsync(Default, 1);
+        await strict.FormatAsync(strictComputer, 1);
+
+        foreach (var (master, computer, title) in new[] { ((LoopbackMaster)lenient, Default, "Ignored"), (strict, strictComputer, "Reported") })
+        {
+            await master.PostJsonAsync("/slapos.post.v0.software_installation", new { software_release_uri = "https://mysoft", computer_guid = computer });
+            var answer = await master.PostJsonAsync("/slapos.put.v0.software_installation_error", new { software_release_uri = "https://mysoft", computer_guid = computer, message = "it does not work" });
+            var installations = await master.Services.GetRequiredService<ISlapMaster>().ListSoftwareInstallationsAsync(computer, default);
+
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            Assert.Equal(title, answer.Json().GetProperty("title").GetString());
+            var installation = Assert.Single(installations);
+            Assert.Equal(SoftwareInstallationState.Error, installation.ReportedState);
+            Assert.Equal("it does not work", installation.ErrorMessage);
+        }
     }
 
     private async Task<T> StartAsync<T>(T master)
