@@ -120,6 +120,13 @@ internal static class ProgramLauncher
             return false;
         }
 
+        // Empty while the kernel swaps images (setsid exec'ing the shell) or once a zombie: not known to have left
+        // the launcher, so a caller waiting for it to leave reads again (found by a restore that adopted a held shell).
+        if (commandLine.Length == 0)
+        {
+            return true;
+        }
+
         // argv: [setsid] /bin/sh -c <script> slapos-program … (setsid until it has exec'd the shell).
         var arguments = commandLine.Split('\0');
         var script = Array.IndexOf(arguments, RedirectScript);

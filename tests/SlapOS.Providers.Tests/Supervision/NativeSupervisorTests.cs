@@ -118,7 +118,8 @@ public sealed class NativeSupervisorTests : IAsyncLifetime
         // What a supervisor killed after the launch and before the release leaves: its end of the pipe closes.
         var launcher = ProgramLauncher.Start(definition);
         var pid = launcher.Id;
-        Assert.True(ProgramLauncher.IsLauncher(pid));
+        // Between setsid's exec and the shell's, the command line is briefly neither.
+        await Eventually.UntilAsync(() => Task.FromResult(ProgramLauncher.IsLauncher(pid)), "the child is the launcher shell");
         launcher.StandardInput.Close();
         await launcher.WaitForExitAsync();
 
@@ -143,15 +144,18 @@ public sealed class NativeSupervisorTests : IAsyncLifetime
         // A recorded process stuck in the launcher shell: neither released nor let go (its pipe is still open here),
         // so it neither runs the program nor exits; the new supervisor waits for it, then kills it.
         using var held = ProgramLauncher.Start(definition);
+        // Between setsid's exec and the shell's, the command line is briefly neither.
+        await Eventually.UntilAsync(() => Task.FromResult(ProgramLauncher.IsLauncher(held.Id)), "the child became the launcher shell");
         var supervisor = await RestoreAsync(group, definition, held.Id, PosixProcess.ReadStartTicks(held.Id)!.Value);
 
-        var status = Assert.Single(await supervisor.GetStatusAsync(group, CancellationToken.None));
-        Assert.Equal(ProgramState.Exited, status.State);
+        await Eventually.UntilAsync(
+            async () => (await supervisor.GetStatusAsync(group, CancellationToken.None)).Single().State == ProgramState.Exited,
+            "the recorded launcher was not given up");
         await held.WaitForExitAsync();
         Assert.Equal(128 + 9, held.ExitCode);
 
         await supervisor.StartGroupAsync(group, CancellationToken.None);
-        status = Assert.Single(await supervisor.GetStatusAsync(group, CancellationToken.None));
+        var status = Assert.Single(await supervisor.GetStatusAsync(group, CancellationToken.None));
         Assert.Equal(ProgramState.Running, status.State);
         Assert.NotEqual(held.Id, status.ProcessId);
         var started = status.ProcessId!.Value;
